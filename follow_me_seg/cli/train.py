@@ -1,0 +1,120 @@
+"""``train``: fit the follow-me FCN on Udacity-layout data."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+from pathlib import Path
+
+from follow_me_seg.cli import run_cli
+from follow_me_seg.errors import DataError
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="train", description=__doc__)
+    p.add_argument("--data", required=True, type=Path, help="folder holding train/ and validation/ (images/ + masks/ each)")
+    p.add_argument("--output", required=True, type=Path, help="run folder for models, logs and plots")
+    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--steps-per-epoch", type=int, default=350)
+    p.add_argument("--validation-steps", type=int, default=50, help="validation batches per epoch (at most the whole set)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
+    p.add_argument("--schedule", choices=("cosine", "constant"), default="cosine",
+                   help="cosine: short warm-up then cosine decay to 1%% of --lr")
+    p.add_argument("--class-weights", type=float, nargs=3, default=(1.0, 1.5, 4.0), metavar=("BG", "PERSON", "HERO"))
+    p.add_argument("--dice-weight", type=float, default=0.5, help="weight of the hero soft-Dice term (0 disables)")
+    p.add_argument("--hero-fraction", type=float, default=0.5, help="share of each batch drawn from frames with the hero (0 disables)")
+    p.add_argument("--no-augment", action="store_true", help="turn off flips and photometric jitter")
+    p.add_argument("--limit", type=int, default=0, help="use only the first N pairs of each split (smoke tests)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run in --output")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    for name in ("epochs", "steps_per_epoch", "validation_steps", "batch_size"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 <= args.hero_fraction < 1:
+        p.error("--hero-fraction must be in [0, 1)")
+    return args
+
+
+def _split_dir(data: Path, name: str) -> Path:
+    folder = data / name
+    if not folder.is_dir():
+        raise DataError(f"--data must hold {name}/ (images/ + masks/): {folder} not found")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from follow_me_seg.dataset import find_pairs, load_pairs
+
+    train_pairs = find_pairs(_split_dir(args.data, "train"))
+    val_pairs = find_pairs(_split_dir(args.data, "validation"))
+    if args.limit:
+        train_pairs, val_pairs = train_pairs[: args.limit], val_pairs[: args.limit]
+    backup_dir = args.output / "backup"
+    csv_path = args.output / "history.csv"
+    if backup_dir.exists() and not args.resume:
+        raise DataError(f"{args.output} holds an interrupted run: pass --resume, or choose another --output")
+
+    import keras
+    import tensorflow as tf
+
+    from follow_me_seg import training
+    from follow_me_seg.model import build_fcn
+
+    keras.utils.set_random_seed(args.seed)
+    train_x, train_y = load_pairs(train_pairs, desc="reading train")
+    val_x, val_y = load_pairs(val_pairs, desc="reading validation")
+    print(f"train: {len(train_x)} pairs, validation: {len(val_x)} pairs")
+
+    train_ds = training.make_dataset(
+        train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
+        hero_fraction=args.hero_fraction, seed=args.seed,
+    )
+    val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
+    val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
+    val_labels = val_y[: val_batches * args.batch_size]
+
+    gpus = tf.config.list_physical_devices("GPU")
+    strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
+    print(f"devices: {len(gpus)} GPU(s)" + (f", mirrored over {strategy.num_replicas_in_sync}" if len(gpus) > 1 else ""))
+    args.output.mkdir(parents=True, exist_ok=True)
+    total_steps = args.epochs * args.steps_per_epoch
+    with strategy.scope():
+        model = build_fcn()
+        lr = args.lr
+        if args.schedule == "cosine":
+            warmup = min(200, total_steps // 10)
+            lr = keras.optimizers.schedules.CosineDecay(
+                args.lr / 10, total_steps - warmup, alpha=0.01, warmup_target=args.lr, warmup_steps=warmup
+            )
+        loss = training.WeightedCEDiceLoss(args.class_weights, args.dice_weight)
+        # XLA is a large win on GPUs but several times slower on CPUs (measured: 41 vs 389 ms/image).
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=bool(gpus))
+
+    callbacks = [
+        training.FollowMeValidation(val_ds, val_labels, loss),
+        keras.callbacks.ModelCheckpoint(
+            args.output / ".best.partial.keras", monitor="val_followme_score", mode="max", save_best_only=True,
+            initial_value_threshold=training.best_logged(csv_path, "val_followme_score") if args.resume else None,
+        ),
+        keras.callbacks.ModelCheckpoint(args.output / ".last.partial.keras"),
+        training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras"}, args.output),
+        keras.callbacks.CSVLogger(csv_path, append=args.resume),
+        training.PlotHistory(csv_path, args.output / "loss_curves.png"),
+        keras.callbacks.TensorBoard(args.output / "tensorboard", update_freq="epoch"),
+        keras.callbacks.BackupAndRestore(backup_dir),
+    ]
+    model.fit(train_ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=1)
+    shutil.rmtree(backup_dir, ignore_errors=True)
+    print(f"done: best model {args.output / 'best.keras'}, last model {args.output / 'last.keras'}")
+    return 0
+
+
+entry = run_cli(main)
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,141 @@
+"""Read Udacity-layout data (``images/*.jpeg`` + ``masks/*.png``) and feed it to Keras via tf.data."""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from follow_me_seg.classes import CLASS_COLOURS_RGB, INPUT_SIZE
+from follow_me_seg.errors import DataError
+
+IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png")
+# <lead>_<anything>cam1_<frame><suffix>.jpeg  /  <lead>_<anything>mask_<frame><suffix>.png
+_IMAGE_NAME = re.compile(r"^(?P<lead>\d+)_.*?cam1_?(?P<frame>\d+)(?P<suffix>.*)$")
+_MASK_NAME = re.compile(r"^(?P<lead>\d+)_.*?mask_?(?P<frame>\d+)(?P<suffix>.*)$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    image: Path
+    mask: Path
+
+
+def _name_key(path: Path, pattern: re.Pattern) -> tuple[int, int, str] | None:
+    match = pattern.match(path.stem)
+    if match is None:
+        return None
+    return int(match["lead"]), int(match["frame"]), match["suffix"].lstrip("_")
+
+
+def list_images(folder: str | os.PathLike) -> list[Path]:
+    """The image files of a folder, sorted by name; an error if there are none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"folder not found: {folder}")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise DataError(f"no images (.jpeg/.jpg/.png) in {folder}")
+    return files
+
+
+def find_pairs(folder: str | os.PathLike) -> list[Pair]:
+    """Pair ``folder/images/*`` with ``folder/masks/*.png`` by (leading number, frame, suffix)."""
+    folder = Path(folder)
+    images = list_images(folder / "images")
+    masks = [p for p in list_images(folder / "masks") if p.suffix.lower() == ".png"]
+    masks_by_key: dict[tuple, Path] = {}
+    for mask in masks:
+        key = _name_key(mask, _MASK_NAME)
+        if key is None:
+            raise DataError(f"mask name does not follow <n>_..._mask_<frame>.png: {mask}")
+        masks_by_key[key] = mask
+    pairs = []
+    for image in images:
+        key = _name_key(image, _IMAGE_NAME)
+        if key is None:
+            raise DataError(f"image name does not follow <n>_...cam1_<frame>.jpeg: {image}")
+        mask = masks_by_key.pop(key, None)
+        if mask is None:
+            raise DataError(f"image has no mask: {image}")
+        pairs.append(Pair(image, mask))
+    if masks_by_key:
+        raise DataError(f"mask has no image: {sorted(masks_by_key.values())[0]}")
+    return pairs
+
+
+def read_rgb(path: str | os.PathLike) -> np.ndarray:
+    """Decode an image file to an RGB uint8 array; a DataError if it cannot be read."""
+    data = np.fromfile(path, dtype=np.uint8) if Path(path).is_file() else None
+    if data is None:
+        raise DataError(f"file not found: {path}")
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if bgr is None:
+        raise DataError(f"corrupt or unreadable image: {path}")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def resize_frame(rgb: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Resize a camera frame to the network's square input (area filter when shrinking)."""
+    if rgb.shape[0] == size and rgb.shape[1] == size:
+        return rgb
+    shrinking = rgb.shape[0] >= size and rgb.shape[1] >= size
+    return cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+
+
+def mask_to_class_ids(mask_rgb: np.ndarray, path: str | os.PathLike = "<mask>") -> np.ndarray:
+    """Turn an RGB label mask into class ids; a DataError for foreign colours or channels."""
+    if mask_rgb.ndim != 3 or mask_rgb.shape[2] != 3:
+        raise DataError(f"mask must have 3 channels: {path}")
+    ids = np.argmax(mask_rgb, axis=2).astype(np.uint8)
+    if not np.array_equal(CLASS_COLOURS_RGB[ids], mask_rgb):
+        raise DataError(f"mask has colours other than red/green/blue: {path}")
+    return ids
+
+
+def read_mask(path: str | os.PathLike, size: tuple[int, int] | None = None) -> np.ndarray:
+    """Read a mask file as class ids; ``size`` (H, W) must match when given."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise DataError(f"mask must be a PNG: {path}")
+    data = np.fromfile(path, dtype=np.uint8) if path.is_file() else None
+    if data is None:
+        raise DataError(f"file not found: {path}")
+    raw = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    if raw is None:
+        raise DataError(f"corrupt or unreadable mask: {path}")
+    if raw.ndim != 3 or raw.shape[2] != 3:
+        raise DataError(f"mask must have 3 channels (RGB): {path}")
+    ids = mask_to_class_ids(raw[:, :, ::-1], path)
+    if size is not None and ids.shape != tuple(size):
+        raise DataError(f"mask is {ids.shape[1]}x{ids.shape[0]} but its image is {size[1]}x{size[0]}: {path}")
+    return ids
+
+
+def load_pair(pair: Pair, size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """Read, check and resize one pair: (size, size, 3) RGB uint8 and (size, size) class ids."""
+    image = read_rgb(pair.image)
+    ids = read_mask(pair.mask, image.shape[:2])
+    return resize_frame(image, size), cv2.resize(ids, (size, size), interpolation=cv2.INTER_NEAREST)
+
+
+def load_pairs(
+    pairs: list[Pair], size: int = INPUT_SIZE, workers: int | None = None, desc: str = "reading"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decode pairs in parallel (OpenCV releases the GIL) into uint8 arrays held in memory."""
+    images = np.empty((len(pairs), size, size, 3), np.uint8)
+    labels = np.empty((len(pairs), size, size), np.uint8)
+
+    def work(i: int) -> None:
+        images[i], labels[i] = load_pair(pairs[i], size)
+
+    with ThreadPoolExecutor(workers or min(8, (os.cpu_count() or 1) + 2)) as pool:
+        for _ in tqdm(pool.map(work, range(len(pairs))), total=len(pairs), desc=desc, unit="img", leave=False):
+            pass
+    return images, labels

@@ -1,0 +1,199 @@
+"""Training pieces: the tf.data pipeline, augmentation, loss, schedule and callbacks."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from follow_me_seg.atomic import atomic_path
+from follow_me_seg.classes import HERO, NUM_CLASSES, normalise
+from follow_me_seg.scoring import SetScore, folder_report
+
+AUGMENTATIONS = ("horizontal flip", "brightness", "contrast", "saturation")
+
+
+def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Random flip plus photometric jitter (hue is left alone: the hero is told apart by colour)."""
+    seeds = tf.random.experimental.stateless_split(seed, 4)
+    flip = tf.random.stateless_uniform([], seeds[0]) < 0.5
+    image = tf.cond(flip, lambda: tf.reverse(image, [1]), lambda: image)
+    labels = tf.cond(flip, lambda: tf.reverse(labels, [1]), lambda: labels)
+    image = tf.image.stateless_random_brightness(image, 0.15, seeds[1])
+    image = tf.image.stateless_random_contrast(image, 0.75, 1.25, seeds[2])
+    image = tf.image.stateless_random_saturation(image, 0.75, 1.25, seeds[3])
+    return tf.clip_by_value(image, 0.0, 1.0), labels
+
+
+def _to_model_io(image01: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    return normalise(image01 * 255.0), tf.one_hot(tf.cast(labels, tf.int32), NUM_CLASSES)
+
+
+def make_dataset(
+    images: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int,
+    training: bool,
+    augment: bool = True,
+    hero_fraction: float | None = None,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
+
+    Training data is cached, shuffled, augmented in parallel (unless ``augment`` is false),
+    repeated and prefetched.
+    ``hero_fraction`` oversamples frames that contain the hero to that share of each batch.
+    """
+    def source(idx: np.ndarray) -> tf.data.Dataset:
+        ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
+        return ds.shuffle(len(idx), seed=seed, reshuffle_each_iteration=True).repeat() if training else ds
+
+    all_idx = np.arange(len(images))
+    if training and hero_fraction:
+        has_hero = (labels == HERO).reshape(len(labels), -1).sum(axis=1) > 3
+        parts = [all_idx[has_hero], all_idx[~has_hero]]
+        if all(len(p) for p in parts):
+            ds = tf.data.Dataset.sample_from_datasets(
+                [source(p) for p in parts], weights=[hero_fraction, 1 - hero_fraction], seed=seed
+            )
+        else:
+            ds = source(all_idx)
+    else:
+        ds = source(all_idx)
+
+    ds = ds.map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y), num_parallel_calls=tf.data.AUTOTUNE)
+    if training and augment:
+        seeds = tf.data.Dataset.random(seed=seed).batch(2)
+        ds = tf.data.Dataset.zip((ds, seeds)).map(
+            lambda xy, s: augment_pair(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE
+        )
+    ds = ds.map(_to_model_io, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.batch(batch_size, drop_remainder=training).prefetch(tf.data.AUTOTUNE)
+
+
+@keras.saving.register_keras_serializable(package="follow_me_seg")
+class WeightedCEDiceLoss(keras.losses.Loss):
+    """Class-weighted categorical cross-entropy plus a soft Dice loss on the hero class.
+
+    The weights lift the rare hero class; the Dice term keeps far-away (tiny) heroes from
+    being drowned out by the background.
+    """
+
+    def __init__(self, class_weights=(1.0, 1.0, 1.0), dice_weight: float = 0.0, name="weighted_ce_dice", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.class_weights = tuple(float(w) for w in class_weights)
+        self.dice_weight = float(dice_weight)
+
+    def call(self, y_true, y_pred):
+        y_pred = keras.ops.clip(y_pred, 1e-7, 1.0)
+        weights = keras.ops.convert_to_tensor(self.class_weights, dtype=y_pred.dtype)
+        ce = -keras.ops.sum(y_true * keras.ops.log(y_pred) * weights, axis=-1)
+        ce = keras.ops.mean(ce, axis=(1, 2))
+        if not self.dice_weight:
+            return ce
+        t, p = y_true[..., HERO], y_pred[..., HERO]
+        inter = keras.ops.sum(t * p, axis=(1, 2))
+        dice = 1.0 - (2.0 * inter + 1.0) / (keras.ops.sum(t + p, axis=(1, 2)) + 1.0)
+        return ce + self.dice_weight * dice
+
+    def get_config(self):
+        return {**super().get_config(), "class_weights": self.class_weights, "dice_weight": self.dice_weight}
+
+
+class FollowMeValidation(keras.callbacks.Callback):
+    """Adds ``val_loss`` and the follow-me score on the validation arrays to each epoch's logs."""
+
+    def __init__(self, dataset: tf.data.Dataset, labels: np.ndarray, loss: keras.losses.Loss):
+        super().__init__()
+        self.dataset, self.labels, self.loss = dataset, labels, loss
+
+    def on_epoch_end(self, epoch, logs=None):
+        score, losses, start = SetScore(), [], 0
+        for x, y in self.dataset:
+            probs = self.model(x, training=False)
+            losses.append(float(self.loss(y, probs)) * len(y))
+            probs = keras.ops.convert_to_numpy(probs)
+            score.update(probs, self.labels[start:start + len(probs)])
+            start += len(probs)
+        report = folder_report(score)
+        logs = logs if logs is not None else {}
+        logs.update(
+            val_loss=sum(losses) / start,
+            val_hero_iou=report["final_iou"],
+            val_weight=report["weight"],
+            val_followme_score=report["final_score"],
+        )
+        print(
+            f"\nvalidation: loss {logs['val_loss']:.4f}  hero IoU {report['final_iou']:.3f}  "
+            f"weight {report['weight']:.3f}  follow-me score {report['final_score']:.3f}"
+        )
+
+
+def plot_history(csv_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
+    """Plot loss (and follow-me score, when logged) per epoch from a CSVLogger file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return
+    epochs = [int(r["epoch"]) + 1 for r in rows]
+    fig, (ax_loss, ax_score) = plt.subplots(1, 2, figsize=(11, 4))
+    for key, label in (("loss", "train loss"), ("val_loss", "validation loss")):
+        if key in rows[0]:
+            ax_loss.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)
+    ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss")
+    ax_loss.legend()
+    for key, label in (("val_followme_score", "follow-me score"), ("val_hero_iou", "hero IoU"), ("val_weight", "weight")):
+        if key in rows[0]:
+            ax_score.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)
+    ax_score.set(xlabel="epoch", title="Validation", ylim=(0, 1))
+    ax_score.legend()
+    fig.tight_layout()
+    with atomic_path(png_path) as tmp:
+        fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+
+
+class PlotHistory(keras.callbacks.Callback):
+    """Redraw the loss-curve PNG after every epoch (reads the CSVLogger file)."""
+
+    def __init__(self, csv_path: Path, png_path: Path):
+        super().__init__()
+        self.csv_path, self.png_path = csv_path, png_path
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.csv_path.is_file():
+            plot_history(self.csv_path, self.png_path)
+
+
+class PublishCheckpoints(keras.callbacks.Callback):
+    """Move freshly written checkpoints to their final names with an atomic rename.
+
+    ModelCheckpoint writes to a ``.partial`` name; an interrupted save never looks complete.
+    """
+
+    def __init__(self, renames: dict[str, str], folder: Path):
+        super().__init__()
+        self.renames, self.folder = renames, Path(folder)
+
+    def on_epoch_end(self, epoch, logs=None):
+        for partial, final in self.renames.items():
+            if (self.folder / partial).is_file():
+                os.replace(self.folder / partial, self.folder / final)
+
+
+def best_logged(csv_path: Path, key: str) -> float | None:
+    """The largest value of ``key`` in a CSVLogger file, or None."""
+    if not Path(csv_path).is_file():
+        return None
+    with open(csv_path, newline="") as f:
+        values = [float(r[key]) for r in csv.DictReader(f) if r.get(key)]
+    return max(values, default=None)
