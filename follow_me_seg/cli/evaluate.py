@@ -1,0 +1,133 @@
+"""``evaluate``: the follow-me score of a model on Udacity-layout data, with a JSON report and a PNG grid."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from follow_me_seg.cli import run_cli
+from follow_me_seg.errors import DataError
+from follow_me_seg.scoring import EVAL_SETS
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="evaluate", description=__doc__)
+    p.add_argument("--model", default="", help="model file (.keras); default: the shipped model")
+    p.add_argument("--data", required=True, type=Path,
+                   help=f"an images/ + masks/ folder, or a folder holding {', '.join(EVAL_SETS)}")
+    p.add_argument("--out", type=Path, default=Path("evaluation"), help="folder for report.json and samples.png")
+    p.add_argument("--save-predictions", type=Path, metavar="DIR", help="write one predicted RGB mask per image here")
+    p.add_argument("--samples", type=int, default=4, help="frames per set in the PNG grid")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    args = p.parse_args(argv)
+    if args.batch_size < 1 or args.samples < 0:
+        p.error("--batch-size must be at least 1 and --samples at least 0")
+    return args
+
+
+def find_sets(data: Path) -> dict[str, Path]:
+    """Map set name to folder: the three evaluation sets, or a single images/ + masks/ folder."""
+    if not data.is_dir():
+        raise DataError(f"folder not found: {data}")
+    if (data / "images").is_dir() or (data / "masks").is_dir():
+        return {data.resolve().name: data}
+    present = [name for name in EVAL_SETS if (data / name).is_dir()]
+    if not present:
+        raise DataError(f"{data} holds neither images/ + masks/ nor the sets {', '.join(EVAL_SETS)}")
+    missing = [name for name in EVAL_SETS if name not in present]
+    if missing:
+        raise DataError(f"{data} lacks evaluation set(s): {', '.join(missing)}")
+    return {name: data / name for name in EVAL_SETS}
+
+
+def save_grid(samples: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], path: Path) -> None:
+    """Rows of (image, ground truth, prediction) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.classes import class_ids_to_rgb
+
+    fig, axes = plt.subplots(len(samples), 3, figsize=(7.5, 2.5 * len(samples)), squeeze=False)
+    for row, (title, image, gt, pred) in zip(axes, samples):
+        for ax, picture, label in zip(row, (image, class_ids_to_rgb(gt), class_ids_to_rgb(pred)),
+                                      (title, "ground truth", "prediction")):
+            ax.imshow(picture)
+            ax.set_title(label, fontsize=8)
+            ax.axis("off")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=80)
+    plt.close(fig)
+
+
+def save_prediction(ids: np.ndarray, path: Path) -> None:
+    """Write a predicted class map as an RGB PNG in the mask colours."""
+    import cv2
+
+    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.classes import class_ids_to_rgb
+
+    with atomic_path(path) as tmp:
+        if not cv2.imwrite(str(tmp), class_ids_to_rgb(ids)[:, :, ::-1]):
+            raise DataError(f"cannot write {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from follow_me_seg.atomic import write_json_atomic
+    from follow_me_seg.dataset import find_pairs, load_pairs
+    from follow_me_seg.engine import SegmentationEngine
+    from follow_me_seg.scoring import SetScore, folder_report, followme_report
+    from follow_me_seg.target import class_ids
+    from tqdm import tqdm
+
+    sets = find_sets(args.data)
+    pairs = {name: find_pairs(folder) for name, folder in sets.items()}  # check every set before the slow part
+    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
+    scores, samples = {}, []
+    for name, set_pairs in pairs.items():
+        images, labels = load_pairs(set_pairs, desc=f"reading {name}")
+        score = SetScore()
+        picks = set(np.linspace(0, len(images) - 1, args.samples).astype(int)) if args.samples else set()
+        for start in tqdm(range(0, len(images), args.batch_size), desc=f"scoring {name}", unit="batch", leave=False):
+            probs = engine.predict_batch(images[start:start + args.batch_size])
+            gt = labels[start:start + len(probs)]
+            score.update(probs, gt)
+            for i, p in enumerate(probs):
+                ids = class_ids(p)
+                if args.save_predictions:
+                    save_prediction(ids, args.save_predictions / name / f"{set_pairs[start + i].image.stem}.png")
+                if start + i in picks:
+                    samples.append((f"{name}: {set_pairs[start + i].image.name}", images[start + i], gt[i], ids))
+        scores[name] = score
+
+    report = followme_report(scores) if set(scores) == set(EVAL_SETS) else folder_report(scores[next(iter(scores))])
+    report.update(model=str(engine.model_path), data=str(args.data.resolve()))
+    write_json_atomic(args.out / "report.json", report)
+    if samples:
+        save_grid(samples, args.out / "samples.png")
+    print_report(report)
+    print(f"report: {args.out / 'report.json'}" + (f", samples: {args.out / 'samples.png'}" if samples else ""))
+    return 0
+
+
+def print_report(report: dict) -> None:
+    """A short table of the report on stdout."""
+    print(f"{'set':<22}{'images':>7}{'IoU bg':>8}{'IoU person':>11}{'IoU hero':>9}{'TP':>6}{'FP':>6}{'FN':>6}")
+    for name, s in report["sets"].items():
+        iou = s["iou"]
+        print(f"{name:<22}{s['images']:>7}{iou['background']:>8.3f}{iou['person']:>11.3f}{iou['hero']:>9.3f}"
+              f"{s['true_pos']:>6}{s['false_pos']:>6}{s['false_neg']:>6}")
+    print(f"weight {report['weight']:.4f}   final IoU {report['final_iou']:.4f}   final score {report['final_score']:.4f}")
+
+
+entry = run_cli(main)
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,58 @@
+"""``preprocess``: convert raw simulator capture runs into images/ + masks/ training pairs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from follow_me_seg.cli import run_cli
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="preprocess", description=__doc__)
+    p.add_argument("--raw", required=True, type=Path, help="a run folder holding IMG/, or a folder of such runs")
+    p.add_argument("--out", required=True, type=Path, help="output folder (images/ and masks/ are created)")
+    p.add_argument("--jpeg-quality", type=int, default=95)
+    args = p.parse_args(argv)
+    if not 1 <= args.jpeg_quality <= 100:
+        p.error("--jpeg-quality must be in 1..100")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import cv2
+    from tqdm import tqdm
+
+    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.classes import HERO, PERSON, class_ids_to_rgb
+    from follow_me_seg.errors import DataError
+    from follow_me_seg.preprocess import convert_frame, find_frames, find_runs, output_names
+
+    runs = {run: find_frames(run) for run in find_runs(args.raw)}  # check everything before writing
+    (args.out / "images").mkdir(parents=True, exist_ok=True)
+    (args.out / "masks").mkdir(parents=True, exist_ok=True)
+    counts = {"frames": 0, "with_people": 0, "with_hero": 0}
+    for lead, (run, frames) in enumerate(runs.items()):
+        for frame in tqdm(frames, desc=run.name, unit="frame"):
+            image, ids = convert_frame(frame)
+            image_name, mask_name = output_names(lead, run.name, frame.number)
+            for path, array, params in (
+                (args.out / "images" / image_name, image, [cv2.IMWRITE_JPEG_QUALITY, args.jpeg_quality]),
+                (args.out / "masks" / mask_name, class_ids_to_rgb(ids), []),
+            ):
+                with atomic_path(path) as tmp:
+                    if not cv2.imwrite(str(tmp), array[:, :, ::-1], params):
+                        raise DataError(f"cannot write {path}")
+            counts["frames"] += 1
+            counts["with_people"] += int((ids == PERSON).any())
+            counts["with_hero"] += int((ids == HERO).any())
+    print(f"wrote {counts['frames']} pairs to {args.out} ({counts['with_people']} with other people, "
+          f"{counts['with_hero']} with the hero)")
+    return 0
+
+
+entry = run_cli(main)
+
+if __name__ == "__main__":
+    entry()
