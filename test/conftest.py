@@ -61,3 +61,26 @@ def tiny_dataset(tmp_path) -> Path:
             ids[20:40, 30:40] = 2
         write_pair(folder, f"0_run1cam1_{i:05d}.jpeg", f"0__mask_{i:05d}.png", ids, seed=i)
     return folder
+
+
+# ---- ROS 2 nodes: stand-in graph and a tiny model (owned by the ROS nodes work) -------------
+
+
+@pytest.fixture(scope="session")
+def red_hero_model_path(tmp_path_factory) -> Path:
+    """A 1x1-conv model with the network's shapes: red pixels are hero (see red_hero_model.py)."""
+    from red_hero_model import save_red_hero_model
+
+    return save_red_hero_model(tmp_path_factory.mktemp("red_hero") / "red_hero.keras")
+
+
+@pytest.fixture
+def ros_standin():
+    """The rclpy / message / launch stand-in in sys.modules for one test; yields its graph."""
+    from rclpy_standin import installed
+
+    with installed() as graph:
+        yield graph
+
+
+# ---- end of the ROS 2 nodes block -----------------------------------------------------------

@@ -1,0 +1,241 @@
+"""The follower's control law, free of ROS: hero observations in, body-frame velocity commands out.
+
+Commands follow REP-103 FLU body axes: ``vx`` forward (m/s), ``vz`` up (m/s), ``yaw_rate``
+counter-clockwise seen from above, i.e. turning left (rad/s).
+
+Offline use (one call per frame, ``now_s`` the frame's time in seconds)::
+
+    controller = FollowController(ControlParams())
+    command = controller.update_from_target(target, image_width, image_height, now_s)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+
+from follow_me_seg.target import Target
+
+SIZE_MEASURES = ("bbox_height", "bbox_area")
+
+
+def _doc(default, doc: str):
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class ControlParams:
+    """Gains, set points and limits of the follow law (the follower node's parameters)."""
+
+    yaw_gain: float = _doc(1.5, "yaw rate (rad/s) per unit of horizontal hero offset (-1 left edge .. 1 right edge)")
+    forward_gain: float = _doc(3.0, "forward speed (m/s) per unit of apparent-size error")
+    distance_gain: float = _doc(0.5, "forward speed (m/s) per metre of distance error (used when target_point is known)")
+    vertical_gain: float = _doc(1.0, "vertical speed (m/s) per unit of vertical hero offset (-1 top .. 1 bottom)")
+    use_vertical: bool = _doc(False, "also command vertical speed to keep the hero vertically centred")
+    size_measure: str = _doc("bbox_height", "apparent size: bbox_height (box height / image height) or bbox_area")
+    desired_size: float = _doc(0.3, "apparent size to hold, in (0, 1]")
+    desired_distance_m: float = _doc(4.0, "distance to hold (m) when the hero's 3D point is known")
+    max_forward_speed: float = _doc(2.0, "largest linear.x magnitude (m/s), forward or back")
+    max_vertical_speed: float = _doc(1.0, "largest linear.z magnitude (m/s), up or down")
+    max_yaw_rate: float = _doc(1.0, "largest angular.z magnitude (rad/s)")
+    deadband: float = _doc(0.05, "offset and size errors smaller than this are treated as zero, in [0, 1)")
+    distance_deadband_m: float = _doc(0.25, "distance errors smaller than this (m) are treated as zero")
+    smoothing: float = _doc(0.5, "exponential smoothing of commands: 0 none, towards 1 slower, in [0, 1)")
+    target_timeout: float = _doc(1.0, "seconds without the hero before commanding a hover (zero velocity)")
+    search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching")
+    search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts")
+
+    def validate(self) -> ControlParams:
+        """Return self, or raise ValueError naming the first bad value in one line."""
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ValueError(f"{item.name} must be a number, got {value!r}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{item.name} must be finite, got {value!r}")
+        if not isinstance(self.use_vertical, bool):
+            raise ValueError(f"use_vertical must be true or false, got {self.use_vertical!r}")
+        if self.size_measure not in SIZE_MEASURES:
+            raise ValueError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, got {self.size_measure!r}")
+        for name in ("yaw_gain", "forward_gain", "distance_gain", "vertical_gain", "distance_deadband_m",
+                     "search_yaw_rate", "search_delay"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        for name in ("desired_distance_m", "max_forward_speed", "max_vertical_speed", "max_yaw_rate",
+                     "target_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        if not 0 < self.desired_size <= 1:
+            raise ValueError(f"desired_size must be in (0, 1], got {self.desired_size!r}")
+        for name in ("deadband", "smoothing"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)!r}")
+        if self.search_yaw_rate > self.max_yaw_rate:
+            raise ValueError(
+                f"search_yaw_rate ({self.search_yaw_rate}) must not exceed max_yaw_rate ({self.max_yaw_rate})"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Where the hero appears: normalised image offsets, apparent size and, if known, distance."""
+
+    offset_x: float  # centroid, -1 (left edge) .. 0 (centre) .. 1 (right edge)
+    offset_y: float  # centroid, -1 (top edge) .. 1 (bottom edge)
+    size: float  # apparent size in [0, 1] (see ControlParams.size_measure)
+    distance_m: float | None = None  # range to the hero in metres, when a depth image gives it
+
+
+@dataclass(frozen=True)
+class Command:
+    """A body-frame velocity command and the controller mode that produced it."""
+
+    vx: float = 0.0  # forward, m/s
+    vz: float = 0.0  # up, m/s
+    yaw_rate: float = 0.0  # turn left, rad/s
+    mode: str = "hover"  # track | hold | hover | search
+
+
+HOVER = Command()
+
+
+def observation_from_box(
+    center_x: float,
+    center_y: float,
+    width: float,
+    height: float,
+    image_width: float,
+    image_height: float,
+    size_measure: str = "bbox_height",
+    distance_m: float | None = None,
+) -> Observation | None:
+    """An observation from a hero box in pixels (centre = centroid), or None if the numbers are unusable."""
+    if size_measure not in SIZE_MEASURES:
+        raise ValueError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, got {size_measure!r}")
+    numbers = (center_x, center_y, width, height, image_width, image_height)
+    if not all(math.isfinite(v) for v in numbers) or image_width <= 0 or image_height <= 0:
+        return None
+    size = height / image_height if size_measure == "bbox_height" else width * height / (image_width * image_height)
+    return Observation(
+        offset_x=(center_x - (image_width - 1) / 2) / (image_width / 2),
+        offset_y=(center_y - (image_height - 1) / 2) / (image_height / 2),
+        size=size,
+        distance_m=distance_m,
+    )
+
+
+def observation_from_target(
+    target: Target,
+    image_width: int,
+    image_height: int,
+    size_measure: str = "bbox_height",
+    distance_m: float | None = None,
+) -> Observation | None:
+    """The observation for a :class:`follow_me_seg.target.Target` (None when no hero was found)."""
+    if not target.found:
+        return None
+    _, _, width, height = target.bbox
+    return observation_from_box(
+        target.centroid_x, target.centroid_y, width, height, image_width, image_height, size_measure, distance_m
+    )
+
+
+def _clean(observation: Observation | None) -> Observation | None:
+    """Drop observations with non-finite values; clip the rest into range."""
+    if observation is None:
+        return None
+    core = (observation.offset_x, observation.offset_y, observation.size)
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in core):
+        return None
+    distance = observation.distance_m
+    if distance is not None and not (isinstance(distance, (int, float)) and math.isfinite(distance) and distance > 0):
+        distance = None
+    return Observation(
+        offset_x=min(1.0, max(-1.0, float(observation.offset_x))),
+        offset_y=min(1.0, max(-1.0, float(observation.offset_y))),
+        size=min(1.0, max(0.0, float(observation.size))),
+        distance_m=None if distance is None else float(distance),
+    )
+
+
+def _shrink(error: float, deadband: float) -> float:
+    """Continuous deadband: zero inside, shifted towards zero outside."""
+    return math.copysign(max(0.0, abs(error) - deadband), error)
+
+
+def _clamp(value: float, limit: float) -> float:
+    return min(limit, max(-limit, value)) if math.isfinite(value) else 0.0
+
+
+class FollowController:
+    """Turns a stream of observations (or None when the hero is not seen) into velocity commands.
+
+    - hero seen: yaw towards it, move to hold the desired size (or distance), optionally
+      centre it vertically; smoothed, deadbanded and clamped;
+    - hero unseen for less than ``target_timeout`` after a sighting: hold the last command;
+    - otherwise hover (zeros), then after ``search_delay`` turn at ``search_yaw_rate``
+      towards the side where the hero was last seen (if ``search_yaw_rate`` > 0).
+    """
+
+    def __init__(self, params: ControlParams | None = None):
+        self.params = (params or ControlParams()).validate()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the hero and the command history (as after start-up)."""
+        self._start_s: float | None = None
+        self._last_seen_s: float | None = None
+        self._last_offset_x = 0.0
+        self._command = HOVER
+
+    def update(self, observation: Observation | None, now_s: float) -> Command:
+        """The command for ``now_s`` given a new observation, or None when there is none this step."""
+        if not (isinstance(now_s, (int, float)) and math.isfinite(now_s)):
+            self._command = HOVER
+            return HOVER
+        if self._start_s is None or now_s < self._start_s:
+            self._start_s = now_s
+        if self._last_seen_s is not None and now_s < self._last_seen_s:  # clock went backwards
+            self._last_seen_s = now_s
+        seen = _clean(observation)
+        if seen is not None:
+            self._last_seen_s = now_s
+            self._last_offset_x = seen.offset_x
+            self._command = self._smoothed(self._law(seen))
+            return self._command
+        lost_for = now_s - (self._last_seen_s if self._last_seen_s is not None else self._start_s)
+        if self._last_seen_s is not None and lost_for < self.params.target_timeout:
+            self._command = replace(self._command, mode="hold")
+            return self._command
+        self._command = HOVER
+        p = self.params
+        if p.search_yaw_rate > 0 and lost_for >= p.target_timeout + p.search_delay:
+            direction = -1.0 if self._last_offset_x > 0 else 1.0  # hero last seen right -> turn right
+            return Command(yaw_rate=direction * min(p.search_yaw_rate, p.max_yaw_rate), mode="search")
+        return HOVER
+
+    def update_from_target(self, target: Target, image_width: int, image_height: int, now_s: float) -> Command:
+        """:meth:`update` for one frame's :class:`~follow_me_seg.target.Target` (for offline replay)."""
+        return self.update(
+            observation_from_target(target, image_width, image_height, self.params.size_measure), now_s
+        )
+
+    def _law(self, seen: Observation) -> Command:
+        p = self.params
+        yaw_rate = -p.yaw_gain * _shrink(seen.offset_x, p.deadband)
+        vz = -p.vertical_gain * _shrink(seen.offset_y, p.deadband) if p.use_vertical else 0.0
+        if seen.distance_m is not None:
+            vx = p.distance_gain * _shrink(seen.distance_m - p.desired_distance_m, p.distance_deadband_m)
+        else:
+            vx = p.forward_gain * _shrink(p.desired_size - seen.size, p.deadband)
+        return Command(vx=vx, vz=vz, yaw_rate=yaw_rate, mode="track")
+
+    def _smoothed(self, raw: Command) -> Command:
+        p, prev, a = self.params, self._command, self.params.smoothing
+        return Command(
+            vx=_clamp(a * prev.vx + (1 - a) * raw.vx, p.max_forward_speed),
+            vz=_clamp(a * prev.vz + (1 - a) * raw.vz, p.max_vertical_speed),
+            yaw_rate=_clamp(a * prev.yaw_rate + (1 - a) * raw.yaw_rate, p.max_yaw_rate),
+            mode=raw.mode,
+        )

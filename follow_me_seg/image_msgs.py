@@ -1,0 +1,146 @@
+"""ROS-free conversion between sensor_msgs/Image-like objects and NumPy arrays.
+
+An image message here is anything with ``height, width, encoding, is_bigendian, step, data``
+(sensor_msgs/msg/Image); a compressed one anything with ``format`` and ``data``
+(sensor_msgs/msg/CompressedImage). ``data`` may be ``array.array('B')`` (what rclpy delivers),
+``bytes``, ``bytearray``, a NumPy array or a list of ints.
+"""
+
+from __future__ import annotations
+
+import array
+from typing import Any
+
+import cv2
+import numpy as np
+
+from follow_me_seg.errors import FollowMeError
+
+# encoding -> channels of the 8-bit colour / mono encodings the network accepts
+COLOUR_ENCODINGS = {"rgb8": 3, "bgr8": 3, "rgba8": 4, "bgra8": 4, "mono8": 1}
+DEPTH_ENCODINGS = {"32FC1": np.dtype("float32"), "16UC1": np.dtype("uint16")}
+
+
+class ImageMessageError(FollowMeError):
+    """A malformed, unsupported or undecodable image message."""
+
+
+def _as_bytes(data: Any) -> np.ndarray:
+    """The message's ``data`` as a flat uint8 array (no copy for buffer types)."""
+    try:
+        return np.frombuffer(memoryview(data).cast("B"), dtype=np.uint8)
+    except TypeError:
+        return np.asarray(data, dtype=np.uint8).reshape(-1)
+
+
+def _rows(msg: Any, bytes_per_pixel: int) -> np.ndarray:
+    """Check the geometry of ``msg`` and return its pixel rows as (height, width * bpp) bytes."""
+    height, width, step = int(msg.height), int(msg.width), int(msg.step)
+    if height <= 0 or width <= 0:
+        raise ImageMessageError(f"image has zero size ({width}x{height})")
+    if step < width * bytes_per_pixel:
+        raise ImageMessageError(
+            f"step {step} is smaller than width x bytes per pixel ({width} x {bytes_per_pixel})"
+        )
+    data = _as_bytes(msg.data)
+    if data.size < step * height:
+        raise ImageMessageError(f"data holds {data.size} bytes, fewer than step x height ({step} x {height})")
+    return data[: step * height].reshape(height, step)[:, : width * bytes_per_pixel]
+
+
+def image_to_array(msg: Any) -> np.ndarray:
+    """An 8-bit colour / mono image message as (H, W, C) or (H, W) uint8, in the message's channel order.
+
+    Row padding (``step`` beyond ``width x channels``) is dropped. Raises ImageMessageError
+    for an unsupported encoding or a malformed message.
+    """
+    encoding = str(msg.encoding)
+    channels = COLOUR_ENCODINGS.get(encoding)
+    if channels is None:
+        raise ImageMessageError(
+            f"unsupported encoding {encoding!r} (expected one of {', '.join(COLOUR_ENCODINGS)})"
+        )
+    rows = _rows(msg, channels)
+    pixels = rows.reshape(int(msg.height), int(msg.width), channels)
+    return pixels[..., 0] if channels == 1 else pixels
+
+
+_TO_RGB = {
+    "rgb8": None,
+    "bgr8": cv2.COLOR_BGR2RGB,
+    "rgba8": cv2.COLOR_RGBA2RGB,
+    "bgra8": cv2.COLOR_BGRA2RGB,
+    "mono8": cv2.COLOR_GRAY2RGB,
+}
+
+
+def image_to_rgb(msg: Any) -> np.ndarray:
+    """Any supported image message as a contiguous (H, W, 3) uint8 RGB array for the network."""
+    pixels = np.ascontiguousarray(image_to_array(msg))
+    code = _TO_RGB[str(msg.encoding)]
+    return pixels if code is None else cv2.cvtColor(pixels, code)
+
+
+def compressed_to_rgb(msg: Any) -> np.ndarray:
+    """Decode a CompressedImage (JPEG, PNG, ...) to (H, W, 3) uint8 RGB."""
+    data = _as_bytes(msg.data)
+    if data.size == 0:
+        raise ImageMessageError("compressed image has no data")
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ImageMessageError(f"cannot decode compressed image (format {str(msg.format)!r})")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def depth_to_metres(msg: Any) -> np.ndarray:
+    """A 32FC1 (metres) or 16UC1 (millimetres) depth image as (H, W) float32 metres.
+
+    Zero, negative and non-finite depths become NaN. ``is_bigendian`` is honoured.
+    """
+    encoding = str(msg.encoding)
+    dtype = DEPTH_ENCODINGS.get(encoding)
+    if dtype is None:
+        raise ImageMessageError(
+            f"unsupported depth encoding {encoding!r} (expected one of {', '.join(DEPTH_ENCODINGS)})"
+        )
+    dtype = dtype.newbyteorder(">" if msg.is_bigendian else "<")
+    rows = np.ascontiguousarray(_rows(msg, dtype.itemsize))
+    values = rows.view(dtype).astype(np.float32)
+    if encoding == "16UC1":
+        values *= 0.001
+    values[~(np.isfinite(values) & (values > 0))] = np.nan
+    return values
+
+
+def image_fields(pixels: np.ndarray, encoding: str) -> dict[str, Any]:
+    """The sensor_msgs/Image fields (except header) for a uint8 array in ``encoding``.
+
+    ``mono8`` takes (H, W); the colour encodings take (H, W, C) already in that channel order.
+    ``data`` is an ``array.array('B')``, the type rclpy uses for uint8[] fields.
+    """
+    channels = COLOUR_ENCODINGS.get(encoding)
+    if channels is None:
+        raise ImageMessageError(f"cannot build an image with encoding {encoding!r}")
+    pixels = np.asarray(pixels)
+    expected_ndim = 2 if channels == 1 else 3
+    if pixels.dtype != np.uint8 or pixels.ndim != expected_ndim or (channels > 1 and pixels.shape[2] != channels):
+        raise ImageMessageError(
+            f"{encoding} needs a uint8 array of {'(H, W)' if channels == 1 else f'(H, W, {channels})'}, "
+            f"got {pixels.dtype} {pixels.shape}"
+        )
+    height, width = pixels.shape[:2]
+    return {
+        "height": int(height),
+        "width": int(width),
+        "encoding": encoding,
+        "is_bigendian": 0,
+        "step": int(width * channels),
+        "data": array.array("B", np.ascontiguousarray(pixels).tobytes()),
+    }
+
+
+def fill_image(msg: Any, pixels: np.ndarray, encoding: str) -> Any:
+    """Set ``msg``'s image fields from ``pixels`` (see :func:`image_fields`) and return it."""
+    for name, value in image_fields(pixels, encoding).items():
+        setattr(msg, name, value)
+    return msg

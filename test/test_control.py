@@ -1,0 +1,223 @@
+"""The follower's control law: directions, deadband, smoothing, clamps, timeout, search, bad input."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from follow_me_seg.control import (
+    HOVER,
+    Command,
+    ControlParams,
+    FollowController,
+    Observation,
+    observation_from_box,
+    observation_from_target,
+)
+from follow_me_seg.target import Target
+
+RAW = ControlParams(smoothing=0.0, deadband=0.0, distance_deadband_m=0.0)  # the bare law
+
+
+def step(params: ControlParams, observation: Observation | None, now: float = 0.0) -> Command:
+    return FollowController(params).update(observation, now)
+
+
+def test_yaw_turns_towards_the_hero():
+    right = step(RAW, Observation(offset_x=0.4, offset_y=0.0, size=0.3))
+    left = step(RAW, Observation(offset_x=-0.4, offset_y=0.0, size=0.3))
+    assert right.yaw_rate == pytest.approx(-RAW.yaw_gain * 0.4)  # FLU: positive yaw turns left
+    assert left.yaw_rate == pytest.approx(RAW.yaw_gain * 0.4)
+    assert right.mode == "track"
+
+
+def test_forward_speed_holds_the_desired_size():
+    far = step(RAW, Observation(0.0, 0.0, size=0.1))
+    close = step(RAW, Observation(0.0, 0.0, size=0.5))
+    assert far.vx == pytest.approx(RAW.forward_gain * 0.2)
+    assert close.vx == pytest.approx(-RAW.forward_gain * 0.2)
+    assert step(RAW, Observation(0.0, 0.0, size=RAW.desired_size)).vx == 0.0
+
+
+def test_distance_replaces_size_when_known():
+    command = step(RAW, Observation(0.0, 0.0, size=0.9, distance_m=RAW.desired_distance_m + 2.0))
+    assert command.vx == pytest.approx(RAW.distance_gain * 2.0)
+
+
+def test_vertical_term_only_when_enabled():
+    below = Observation(0.0, offset_y=0.5, size=0.3)
+    assert step(RAW, below).vz == 0.0
+    assert step(replace(RAW, use_vertical=True), below).vz == pytest.approx(-RAW.vertical_gain * 0.5)
+
+
+def test_deadband_zeroes_small_errors_and_is_continuous_outside():
+    params = replace(RAW, deadband=0.1)
+    assert step(params, Observation(0.08, 0.0, size=params.desired_size)).yaw_rate == 0.0
+    assert step(params, Observation(0.3, 0.0, size=params.desired_size)).yaw_rate == pytest.approx(
+        -params.yaw_gain * 0.2
+    )
+    assert step(params, Observation(0.0, 0.0, size=params.desired_size + 0.05)).vx == 0.0
+
+
+def test_smoothing_approaches_the_target_command_geometrically():
+    controller = FollowController(replace(RAW, smoothing=0.5))
+    seen = Observation(0.4, 0.0, size=RAW.desired_size)
+    target = -RAW.yaw_gain * 0.4
+    yaws = [controller.update(seen, t * 0.1).yaw_rate for t in range(4)]
+    assert yaws == pytest.approx([target * f for f in (0.5, 0.75, 0.875, 0.9375)])
+
+
+def test_every_output_is_clamped():
+    params = replace(RAW, yaw_gain=100.0, forward_gain=100.0, distance_gain=100.0, vertical_gain=100.0,
+                     use_vertical=True)
+    command = step(params, Observation(1.0, -1.0, size=0.0))
+    assert command.yaw_rate == -params.max_yaw_rate
+    assert command.vx == params.max_forward_speed
+    assert command.vz == params.max_vertical_speed
+    backwards = step(params, Observation(-1.0, 1.0, size=1.0, distance_m=0.5))
+    assert (backwards.vx, backwards.vz, backwards.yaw_rate) == (
+        -params.max_forward_speed, -params.max_vertical_speed, params.max_yaw_rate)
+
+
+def test_short_loss_holds_then_timeout_hovers():
+    controller = FollowController(replace(RAW, target_timeout=1.0))
+    tracked = controller.update(Observation(0.5, 0.0, size=0.1), 10.0)
+    held = controller.update(None, 10.9)
+    assert (held.vx, held.yaw_rate, held.mode) == (tracked.vx, tracked.yaw_rate, "hold")
+    assert controller.update(None, 11.0) == HOVER
+    assert controller.update(None, 50.0) == HOVER  # no search by default
+
+
+def test_start_up_without_a_hero_hovers():
+    controller = FollowController(RAW)
+    assert controller.update(None, 0.0) == HOVER
+    assert controller.update(None, 0.5) == HOVER
+
+
+def test_search_yaw_after_hover_towards_the_last_side():
+    params = replace(RAW, target_timeout=1.0, search_delay=2.0, search_yaw_rate=0.3)
+    controller = FollowController(params)
+    controller.update(Observation(0.6, 0.0, size=0.3), 0.0)  # hero last seen on the right
+    assert controller.update(None, 2.9) == HOVER
+    search = controller.update(None, 3.0)
+    assert (search.vx, search.vz, search.yaw_rate, search.mode) == (0.0, 0.0, -0.3, "search")
+    controller.update(Observation(-0.6, 0.0, size=0.3), 4.0)  # now on the left
+    assert controller.update(None, 7.5).yaw_rate == 0.3
+
+
+def test_reacquiring_after_hover_starts_smoothing_from_rest():
+    controller = FollowController(replace(RAW, smoothing=0.5, target_timeout=0.5))
+    controller.update(Observation(0.4, 0.0, size=0.3), 0.0)
+    controller.update(None, 1.0)
+    again = controller.update(Observation(0.4, 0.0, size=0.3), 1.1)
+    assert again.yaw_rate == pytest.approx(-RAW.yaw_gain * 0.4 * 0.5)
+
+
+def test_reset_forgets_the_hero():
+    controller = FollowController(RAW)
+    controller.update(Observation(0.4, 0.0, size=0.1), 0.0)
+    controller.reset()
+    assert controller.update(None, 0.1) == HOVER
+
+
+BAD = float("nan"), float("inf"), -float("inf")
+
+
+@pytest.mark.parametrize("bad", BAD)
+@pytest.mark.parametrize("field", ["offset_x", "offset_y", "size"])
+def test_non_finite_observations_count_as_unseen(field, bad):
+    controller = FollowController(replace(RAW, use_vertical=True))
+    good = controller.update(Observation(0.3, 0.2, size=0.2), 0.0)
+    command = controller.update(replace(Observation(0.3, 0.2, size=0.2), **{field: bad}), 0.1)
+    assert (command.vx, command.vz, command.yaw_rate) == (good.vx, good.vz, good.yaw_rate)
+    assert command.mode == "hold"
+    assert controller.update(replace(Observation(0.3, 0.2, 0.2), **{field: bad}), 5.0) == HOVER
+
+
+@pytest.mark.parametrize("distance", [*BAD, 0.0, -3.0])
+def test_bad_distance_falls_back_to_size(distance):
+    command = step(RAW, Observation(0.0, 0.0, size=0.1, distance_m=distance))
+    assert command.vx == pytest.approx(RAW.forward_gain * 0.2)
+
+
+@pytest.mark.parametrize("bad_time", BAD)
+def test_non_finite_time_hovers(bad_time):
+    controller = FollowController(RAW)
+    controller.update(Observation(0.5, 0.0, size=0.1), 0.0)
+    assert controller.update(Observation(0.5, 0.0, size=0.1), bad_time) == HOVER
+
+
+def test_out_of_range_inputs_are_clipped_and_outputs_stay_in_limits():
+    command = step(RAW, Observation(offset_x=1e12, offset_y=-1e12, size=-5.0, distance_m=1e300))
+    for value, limit in ((command.vx, RAW.max_forward_speed), (command.yaw_rate, RAW.max_yaw_rate)):
+        assert math.isfinite(value) and abs(value) <= limit
+
+
+def test_time_going_backwards_does_not_trip_the_timeout():
+    controller = FollowController(replace(RAW, target_timeout=1.0))
+    controller.update(Observation(0.5, 0.0, size=0.1), 100.0)
+    assert controller.update(None, 5.0).mode == "hold"  # e.g. a simulator clock reset
+
+
+def test_observation_from_box_normalises_offsets_and_sizes():
+    centre = observation_from_box(79.5, 59.5, 20, 30, 160, 120)
+    assert (centre.offset_x, centre.offset_y, centre.size) == (0.0, 0.0, 0.25)
+    right_edge = observation_from_box(159.5, 0.0, 16, 12, 160, 120, "bbox_area", distance_m=3.0)
+    assert right_edge.offset_x == pytest.approx(1.0)
+    assert right_edge.offset_y == pytest.approx(-59.5 / 60)
+    assert right_edge.size == pytest.approx(16 * 12 / (160 * 120))
+    assert right_edge.distance_m == 3.0
+    assert observation_from_box(1, 1, 1, 1, 0, 120) is None
+    assert observation_from_box(float("nan"), 1, 1, 1, 160, 120) is None
+    with pytest.raises(ValueError, match="size_measure"):
+        observation_from_box(1, 1, 1, 1, 160, 120, "pixels")
+
+
+def test_offline_replay_of_targets():
+    lost = Target(False)
+    seen = Target(True, centroid_x=150.0, centroid_y=60.0, bbox=(140, 40, 20, 40), pixels=30,
+                  area_fraction=0.01, score=0.9)
+    assert observation_from_target(lost, 160, 120) is None
+    controller = FollowController(replace(RAW, target_timeout=0.25))
+    commands = [controller.update_from_target(t, 160, 120, i * 0.1) for i, t in enumerate([seen, lost, lost, lost])]
+    assert [c.mode for c in commands] == ["track", "hold", "hold", "hover"]
+    assert commands[0].yaw_rate < 0  # hero right of centre: turn right
+    assert commands[0].vx == pytest.approx(RAW.forward_gain * (RAW.desired_size - 40 / 120))
+
+
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        ({"yaw_gain": -1.0}, "yaw_gain must be >= 0"),
+        ({"forward_gain": float("nan")}, "forward_gain must be finite"),
+        ({"distance_gain": "fast"}, "distance_gain must be a number"),
+        ({"vertical_gain": True}, "vertical_gain must be a number"),
+        ({"use_vertical": 1}, "use_vertical must be true or false"),
+        ({"size_measure": "pixels"}, "size_measure must be one of bbox_height, bbox_area"),
+        ({"desired_size": 0.0}, "desired_size must be in (0, 1]"),
+        ({"desired_size": 1.5}, "desired_size must be in (0, 1]"),
+        ({"desired_distance_m": 0.0}, "desired_distance_m must be > 0"),
+        ({"max_forward_speed": 0.0}, "max_forward_speed must be > 0"),
+        ({"max_vertical_speed": -1.0}, "max_vertical_speed must be > 0"),
+        ({"max_yaw_rate": float("inf")}, "max_yaw_rate must be finite"),
+        ({"deadband": 1.0}, "deadband must be in [0, 1)"),
+        ({"distance_deadband_m": -0.1}, "distance_deadband_m must be >= 0"),
+        ({"smoothing": -0.1}, "smoothing must be in [0, 1)"),
+        ({"target_timeout": 0.0}, "target_timeout must be > 0"),
+        ({"search_yaw_rate": -0.2}, "search_yaw_rate must be >= 0"),
+        ({"search_yaw_rate": 2.0}, "search_yaw_rate (2.0) must not exceed max_yaw_rate (1.0)"),
+        ({"search_delay": -1.0}, "search_delay must be >= 0"),
+    ],
+)
+def test_validate_names_each_bad_value(change, complaint):
+    with pytest.raises(ValueError) as err:
+        replace(ControlParams(), **change).validate()
+    assert complaint in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(ValueError):
+        FollowController(replace(ControlParams(), **change))
+
+
+def test_defaults_are_valid():
+    assert ControlParams().validate() == ControlParams()

@@ -1,0 +1,212 @@
+"""follower_node wiring on the rclpy stand-in: cmd_vel from targets, timeout, enable service, shutdown."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+STAMP_S = 1.7e9
+
+
+def detections(*boxes, stamp_s: float = STAMP_S, class_id: str = "hero", score: float = 0.9):
+    """A Detection2DArray with one detection per (centre x, centre y, width, height) box."""
+    from builtin_interfaces.msg import Time
+    from std_msgs.msg import Header
+    from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
+
+    sec = int(stamp_s)
+    header = Header(stamp=Time(sec=sec, nanosec=round((stamp_s - sec) * 1e9)), frame_id="cam")
+    msg = Detection2DArray(header=header)
+    for x, y, w, h in boxes:
+        detection = Detection2D(header=header, id="hero")
+        detection.bbox.center.position.x, detection.bbox.center.position.y = float(x), float(y)
+        detection.bbox.size_x, detection.bbox.size_y = float(w), float(h)
+        hypothesis = ObjectHypothesisWithPose()
+        hypothesis.hypothesis.class_id, hypothesis.hypothesis.score = class_id, score
+        detection.results.append(hypothesis)
+        msg.detections.append(detection)
+    return msg
+
+
+def start(graph, *params: str):
+    import rclpy
+    from geometry_msgs.msg import Twist
+    from rclpy_standin.probe import Probe
+
+    from follow_me_seg.nodes.follower_node import FollowerNode
+
+    args = ["--ros-args", "-p", "smoothing:=0.0", "-p", "deadband:=0.0"]
+    for param in params:
+        args += ["-p", param]
+    rclpy.init(args=args)
+    node = FollowerNode()
+    probe = Probe(graph, node).listen(Twist, "/cmd_vel")
+    return node, probe
+
+
+def commands(probe) -> list[tuple[float, float, float]]:
+    return [(t.linear.x, t.linear.z, t.angular.z) for t in probe.received["/cmd_vel"]]
+
+
+def is_zero(twist) -> bool:
+    return all(v == 0.0 for v in (twist.linear.x, twist.linear.y, twist.linear.z,
+                                  twist.angular.x, twist.angular.y, twist.angular.z))
+
+
+def test_publishes_at_the_control_rate_and_hovers_without_a_target(ros_standin):
+    node, probe = start(ros_standin, "control_rate_hz:=10.0")
+    probe.wait(1.0)
+    assert len(probe.received["/cmd_vel"]) == 10
+    assert all(is_zero(t) for t in probe.received["/cmd_vel"])
+
+
+def test_turns_and_moves_towards_a_small_hero_on_the_right(ros_standin):
+    node, probe = start(ros_standin, "image_width:=200", "image_height:=100")
+    probe.publish("/target", detections((139.5, 49.5, 10, 20)))  # offset_x 0.4, size 0.2
+    probe.wait(0.05)
+    vx, vz, yaw = commands(probe)[-1]
+    assert yaw == pytest.approx(-1.5 * 0.4)  # yaw_gain x offset; negative = turn right (FLU)
+    assert vx == pytest.approx(3.0 * (0.3 - 0.2))
+    assert vz == 0.0
+
+
+def test_camera_info_sets_the_image_size(ros_standin):
+    from sensor_msgs.msg import CameraInfo
+
+    node, probe = start(ros_standin)
+    probe.publish("/camera_info", CameraInfo(width=640, height=480))
+    probe.publish("/target", detections((319.5, 239.5, 10, 144)))  # centred, size 0.3 at 640x480
+    probe.wait(0.05)
+    assert commands(probe)[-1] == (0.0, 0.0, 0.0)
+
+
+def test_only_hero_detections_count_and_the_best_scoring_wins(ros_standin):
+    node, probe = start(ros_standin)
+    probe.publish("/target", detections((250, 128, 10, 10), class_id="person"))
+    probe.wait(0.05)
+    assert commands(probe)[-1] == (0.0, 0.0, 0.0)
+    msg = detections((27.5, 127.5, 10, 77))
+    msg.detections.extend(detections((250, 128, 10, 77), score=0.5).detections)
+    probe.publish("/target", msg)
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] > 0  # the 0.9 detection, on the left
+
+
+def test_zero_command_after_the_target_timeout(ros_standin):
+    node, probe = start(ros_standin, "target_timeout:=0.5")
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.45)
+    assert all(not is_zero(t) for t in probe.received["/cmd_vel"])  # holding the last command
+    probe.publish("/target", detections())  # empty: hero lost
+    probe.wait(0.2)
+    assert is_zero(probe.received["/cmd_vel"][-1])
+
+
+def test_search_turn_after_the_hover(ros_standin):
+    node, probe = start(ros_standin, "target_timeout:=0.5", "search_delay:=1.0", "search_yaw_rate:=0.2")
+    probe.publish("/target", detections((10, 128, 20, 20)))  # hero on the left
+    probe.wait(1.45)
+    assert is_zero(probe.received["/cmd_vel"][-1])
+    probe.wait(0.1)
+    assert commands(probe)[-1] == (0.0, 0.0, 0.2)
+
+
+def test_distance_from_target_point(ros_standin):
+    from builtin_interfaces.msg import Time
+    from geometry_msgs.msg import Point, PointStamped
+    from std_msgs.msg import Header
+
+    node, probe = start(ros_standin, "distance_deadband_m:=0.0")
+    target = detections((127.5, 127.5, 10, 200))  # big in the image: size law would back off
+    probe.publish("/target_point", PointStamped(header=Header(stamp=Time(sec=int(STAMP_S))),
+                                                point=Point(x=0.0, y=3.0, z=4.0)))
+    probe.publish("/target", target)
+    probe.wait(0.05)
+    assert commands(probe)[-1][0] == pytest.approx(0.5 * (5.0 - 4.0))  # distance_gain x (|p| - desired)
+
+
+def test_nan_target_never_reaches_cmd_vel(ros_standin):
+    node, probe = start(ros_standin)
+    probe.publish("/target", detections((math.nan, 10, 10, 10)))
+    probe.wait(0.05)
+    probe.publish("/target", detections((200, math.inf, 10, 10)))
+    probe.wait(0.05)
+    assert commands(probe) and all(math.isfinite(v) and v == 0.0 for c in commands(probe) for v in c)
+
+
+def test_enable_service_stops_with_a_zero_command_and_resumes(ros_standin):
+    from std_srvs.srv import SetBool
+
+    node, probe = start(ros_standin)
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.05)
+    assert not is_zero(probe.received["/cmd_vel"][-1])
+    response = ros_standin.call_service("/follower_node/enable", SetBool.Request(data=False))
+    assert response.success and "disabled" in response.message
+    probe.spin()
+    count = len(probe.received["/cmd_vel"])
+    assert is_zero(probe.received["/cmd_vel"][-1])
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.5)
+    assert len(probe.received["/cmd_vel"]) == count  # silent while disabled
+    assert ros_standin.call_service("/follower_node/enable", SetBool.Request(data=True)).success
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.05)
+    assert not is_zero(probe.received["/cmd_vel"][-1])
+
+
+def test_start_disabled_waits_for_enable(ros_standin):
+    from std_srvs.srv import SetBool
+
+    node, probe = start(ros_standin, "start_enabled:=false")
+    probe.wait(0.5)
+    assert probe.received["/cmd_vel"] == []
+    ros_standin.call_service("/follower_node/enable", SetBool.Request(data=True))
+    probe.wait(0.1)
+    assert len(probe.received["/cmd_vel"]) == 2
+
+
+def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
+    from geometry_msgs.msg import Twist
+    from rclpy.node import Node
+    from vision_msgs.msg import Detection2DArray
+
+    from follow_me_seg.nodes.follower_node import main
+
+    received, helper = [], {}
+
+    def drive():  # runs on every iteration of rclpy.spin: a target, some control steps, then Ctrl-C
+        if not helper:
+            helper["node"] = node = Node("helper")
+            node.create_subscription(Twist, "/cmd_vel", received.append, 10)
+            node.create_publisher(Detection2DArray, "/target", 1).publish(detections((240, 128, 20, 20)))
+        ros_standin.run_pending(helper["node"])
+        if len(received) >= 5:
+            raise KeyboardInterrupt
+
+    ros_standin.spin_hooks.append(drive)
+    main(["--ros-args", "-p", "smoothing:=0.0"])
+    ros_standin.run_pending(helper["node"])
+    assert len(received) == 6 and not any(is_zero(t) for t in received[:5])
+    assert is_zero(received[-1])
+    assert not ros_standin.initialized
+
+
+@pytest.mark.parametrize(
+    "param, complaint",
+    [
+        ("yaw_gain:=-1.0", "parameter yaw_gain must be >= 0, got -1.0"),
+        ("max_yaw_rate:=fast", "parameter max_yaw_rate must be a number, got 'fast'"),
+        ("control_rate_hz:=0", "parameter control_rate_hz must be > 0, got 0.0"),
+        ("search_yaw_rate:=3.0", "parameter search_yaw_rate (3.0) must not exceed max_yaw_rate (1.0)"),
+    ],
+)
+def test_bad_parameters_exit_non_zero_with_one_clear_line(ros_standin, capsys, param, complaint):
+    from follow_me_seg.nodes.follower_node import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--ros-args", "-p", param])
+    assert exit_info.value.code == 1
+    assert ros_standin.messages("ERROR") == [complaint]
+    assert "Traceback" not in capsys.readouterr().err
