@@ -1,0 +1,388 @@
+"""``bench``: how fast the follow-me network runs, per frame and in training.
+
+Measures, in one run:
+
+* per-frame latency (p50, p99) and throughput at batch 1 over the full path (raw RGB frame → resize →
+  normalise → network → class decision → hero extraction) at 256x256 and 640x480 input, for the
+  baseline (Keras ``model.predict`` per frame) and for each engine backend, with model-load and
+  warm-up times apart; how well each backend's masks agree with the baseline;
+* memory growth of the node's engine (``backend="auto"``) over many frames;
+* training images/s through the real ``train`` pipeline (``training.make_dataset``) against the
+  same model fed from tensors already in memory.
+
+Prints a table and writes a JSON report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from follow_me_seg.cli import run_cli
+
+DEFAULT_DATA = Path("../shared/data/followme")
+SIZES = {"256x256": (256, 256), "640x480": (640, 480)}  # (width, height)
+TARGETS = {"max_p50_ms": 6.0, "min_speedup": 10.0, "max_p99_over_p50": 2.0, "max_growth_mb": 2.0, "min_feed_ratio": 0.9}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="", help="the .keras model; default: the shipped model (and its .tflite)")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                   help="folder with validation/ and train/ (Udacity layout); random frames where absent")
+    p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON report to write")
+    p.add_argument("--frames", type=int, default=1000, help="timed frames per engine and input size")
+    p.add_argument("--baseline-frames", type=int, default=200, help="timed frames for Keras model.predict")
+    p.add_argument("--warmup", type=int, default=20, help="untimed frames before each timed run")
+    p.add_argument("--memory-frames", type=int, default=10000, help="frames for the engine's memory-growth run (0: skip)")
+    p.add_argument("--distinct-frames", type=int, default=100, help="distinct validation frames to cycle through")
+    p.add_argument("--threads", type=int, default=0, help="LiteRT CPU threads (0: every core)")
+    p.add_argument("--no-int8", action="store_true", help="skip the int8 LiteRT variant")
+    p.add_argument("--train-steps", type=int, default=20, help="timed training steps per feed (0: skip training)")
+    p.add_argument("--train-warmup", type=int, default=3, help="untimed training steps per feed")
+    p.add_argument("--train-batch", type=int, default=64)
+    p.add_argument("--train-images", type=int, default=1024, help="training pairs to decode and feed")
+    args = p.parse_args(argv)
+    for name in ("frames", "baseline_frames", "distinct_frames", "train_batch", "train_images"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    for name in ("warmup", "memory_frames", "threads", "train_steps", "train_warmup"):
+        if getattr(args, name) < 0:
+            p.error(f"--{name.replace('_', '-')} must not be negative")
+    return args
+
+
+def machine_info() -> dict:
+    """CPU, cores, library versions and GPUs of this machine."""
+    import tensorflow as tf
+
+    from follow_me_seg.engine import litert_interpreter_class
+
+    cpu = platform.processor()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    litert = litert_interpreter_class()
+    return {
+        "cpu": cpu,
+        "cpu_count": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "litert_runtime": litert.__module__ if litert else None,
+        "platform": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MiB (Linux ``/proc``; peak RSS elsewhere)."""
+    statm = Path("/proc/self/statm")
+    if statm.is_file():
+        return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def raw_frames(data: Path, count: int) -> tuple[dict[str, list[np.ndarray]], str]:
+    """``count`` validation frames as raw RGB at each benchmark size (random frames without data)."""
+    import cv2
+
+    from follow_me_seg.dataset import list_images, read_rgb
+
+    folder = data / "validation" / "images"
+    if folder.is_dir():
+        files = list_images(folder)
+        picks = np.unique(np.linspace(0, len(files) - 1, min(count, len(files))).astype(int))
+        base, source = [read_rgb(files[i]) for i in picks], str(folder)
+    else:
+        rng = np.random.default_rng(0)
+        base, source = list(rng.integers(0, 256, (count, 256, 256, 3), np.uint8)), "random frames"
+    frames = {name: [cv2.resize(f, size, interpolation=cv2.INTER_LINEAR) if f.shape[1::-1] != size else f for f in base]
+              for name, size in SIZES.items()}
+    return frames, source
+
+
+def full_path(predict: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], object]:
+    """Raw frame → probabilities (``predict``) → class ids → hero target."""
+    from follow_me_seg.classes import HERO
+    from follow_me_seg.target import class_ids, extract_target
+
+    def run(rgb: np.ndarray):
+        probs = predict(rgb)
+        class_ids(probs)
+        return extract_target(probs[..., HERO], rgb.shape[:2])
+
+    return run
+
+
+def time_frames(step: Callable[[np.ndarray], object], frames: list[np.ndarray], count: int, warmup: int, desc: str) -> dict:
+    """Latency percentiles and throughput of ``step`` over ``count`` frames (cycling), after ``warmup``."""
+    from tqdm import tqdm
+
+    for i in range(warmup):
+        step(frames[i % len(frames)])
+    times = np.empty(count)
+    start = time.perf_counter()
+    for i in tqdm(range(count), desc=desc, unit="frame", leave=False, mininterval=1.0):
+        t0 = time.perf_counter()
+        step(frames[i % len(frames)])
+        times[i] = time.perf_counter() - t0
+    wall = time.perf_counter() - start
+    p50, p99 = np.percentile(times, [50, 99]) * 1e3
+    return {"frames": count, "p50_ms": float(p50), "p99_ms": float(p99), "mean_ms": float(times.mean() * 1e3),
+            "fps": count / wall}
+
+
+def bench_keras(model_path: Path, frames: dict, args: argparse.Namespace) -> tuple[dict, object]:
+    """The original code's way: resize, normalise, ``model.predict`` on a batch of one."""
+    from follow_me_seg.classes import normalise
+    from follow_me_seg.dataset import resize_frame
+    from follow_me_seg.engine import load_model
+
+    start = time.perf_counter()
+    model = load_model(model_path)
+    row = {"load_s": time.perf_counter() - start}
+
+    def predict(rgb):
+        return model.predict(normalise(resize_frame(rgb)[None].astype(np.float32)), verbose=0)[0]
+
+    start = time.perf_counter()
+    predict(frames["256x256"][0])
+    row["warmup_s"] = time.perf_counter() - start
+    step = full_path(predict)
+    for name, sized in frames.items():
+        row[name] = time_frames(step, sized, args.baseline_frames, min(args.warmup, 5), f"keras {name}")
+    return row, model
+
+
+def bench_engine(
+    engine_path: Path, backend: str, threads: int | None, frames: dict, reference: dict, args: argparse.Namespace
+) -> tuple[dict, object]:
+    """Load, warm up, time and check one engine backend."""
+    from follow_me_seg.cli.export import mask_agreement
+    from follow_me_seg.engine import SegmentationEngine
+
+    start = time.perf_counter()
+    engine = SegmentationEngine(engine_path, backend=backend, threads=threads, warm_up=False)
+    row = {"backend": engine.backend, "file": str(engine.model_path), "device": engine.device, "threads": threads,
+           "load_s": time.perf_counter() - start}
+    start = time.perf_counter()
+    engine.warm_up()
+    row["warmup_s"] = time.perf_counter() - start
+    step = full_path(engine.predict)
+    for name, sized in frames.items():
+        row[name] = time_frames(step, sized, args.frames, args.warmup, f"{backend} {name}")
+    same, hero_differs = mask_agreement(reference["probs"], engine.predict_batch(reference["frames"]))
+    row["agreement"] = {"frames": len(reference["frames"]), "identical_pixels": same, "hero_found_differs": hero_differs}
+    return row, engine
+
+
+def stage_times(engine, frames: list[np.ndarray], count: int) -> dict:
+    """p50 ms of each stage of the full path, timed apart (the network call gets 160x160 frames)."""
+    from follow_me_seg.classes import HERO
+    from follow_me_seg.dataset import resize_frame
+    from follow_me_seg.target import class_ids, extract_target
+
+    small = [resize_frame(f) for f in frames]
+    probs = engine.predict_batch(np.stack(small))
+    stages = {
+        "resize": lambda i: resize_frame(frames[i]),
+        "network": lambda i: engine.predict(small[i]),
+        "class_decision": lambda i: class_ids(probs[i]),
+        "hero_extraction": lambda i: extract_target(probs[i][..., HERO], frames[i].shape[:2]),
+    }
+    out = {}
+    for name, stage in stages.items():
+        times = np.empty(count)
+        for n in range(count):
+            t0 = time.perf_counter()
+            stage(n % len(frames))
+            times[n] = time.perf_counter() - t0
+        out[name] = float(np.median(times) * 1e3)
+    return out
+
+
+def memory_growth(engine, frames: list[np.ndarray], count: int) -> dict:
+    """RSS before, during and after ``count`` full-path frames; growth is counted from 10% of the run."""
+    from tqdm import tqdm
+
+    step, every = full_path(engine.predict), max(1, count // 20)
+    samples = [(0, rss_mb())]
+    for i in tqdm(range(count), desc="memory", unit="frame", leave=False, mininterval=1.0):
+        step(frames[i % len(frames)])
+        if (i + 1) % every == 0:
+            samples.append((i + 1, rss_mb()))
+    settled = next(mb for n, mb in samples if n >= count // 10)
+    return {"backend": engine.backend, "frames": count, "rss_start_mb": samples[0][1], "rss_end_mb": samples[-1][1],
+            "growth_mb": samples[-1][1] - settled, "samples": [{"frame": n, "rss_mb": mb} for n, mb in samples]}
+
+
+def train_throughput(data: Path, args: argparse.Namespace) -> dict:
+    """Training images/s fed by ``make_dataset`` (decode, augment, batch) vs one batch held in memory."""
+    import keras
+    import tensorflow as tf
+
+    from follow_me_seg import training
+    from follow_me_seg.dataset import find_pairs, load_pairs
+    from follow_me_seg.model import build_fcn
+
+    row: dict = {"batch_size": args.train_batch, "steps": args.train_steps}
+    folder = next((data / s for s in ("train", "validation") if (data / s / "images").is_dir()), None)
+    if folder is not None:
+        pairs = find_pairs(folder)[: args.train_images]
+        start = time.perf_counter()
+        images, labels = load_pairs(pairs, desc="decoding")
+        row.update(source=str(folder), images=len(images), decode_images_per_s=len(images) / (time.perf_counter() - start))
+    else:
+        rng = np.random.default_rng(0)
+        images = rng.integers(0, 256, (args.train_images, 160, 160, 3), np.uint8)
+        labels = rng.integers(0, 3, (args.train_images, 160, 160), np.uint8)
+        row.update(source="random arrays", images=len(images), decode_images_per_s=None)
+
+    pipeline = training.make_dataset(images, labels, args.train_batch, training=True, augment=True, hero_fraction=0.5)
+    batches = iter(pipeline)
+    in_memory = tf.data.Dataset.from_tensors(next(batches)).repeat()
+    for _ in range(args.train_warmup):
+        next(batches)
+    start = time.perf_counter()
+    for _ in range(args.train_steps):
+        next(batches)
+    row["feed_only_images_per_s"] = args.train_steps * args.train_batch / (time.perf_counter() - start)
+
+    class StepEnds(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.ends: list[float] = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.ends.append(time.perf_counter())
+
+    gpus = tf.config.list_physical_devices("GPU")
+    model = build_fcn()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=training.WeightedCEDiceLoss((1.0, 1.5, 4.0), 0.5),
+                  jit_compile=bool(gpus))  # as the train tool compiles it
+    for name, dataset in (("in_memory", in_memory), ("pipeline", pipeline)):
+        times = StepEnds()
+        model.fit(dataset, epochs=1, steps_per_epoch=args.train_warmup + args.train_steps, callbacks=[times], shuffle=False, verbose=0)
+        timed = times.ends[max(0, args.train_warmup - 1):]
+        row[f"{name}_images_per_s"] = (len(timed) - 1) * args.train_batch / (timed[-1] - timed[0]) if len(timed) > 1 else None
+    if row["in_memory_images_per_s"] and row["pipeline_images_per_s"]:
+        row["pipeline_over_in_memory"] = row["pipeline_images_per_s"] / row["in_memory_images_per_s"]
+    return row
+
+
+def check_targets(report: dict) -> dict:
+    """The issue's targets, judged on the node's engine at 256x256."""
+    node = report["engines"][report["node_engine"]]["256x256"]
+    base = report["engines"]["keras_predict"]["256x256"]
+    checks = {
+        "speedup_p50": base["p50_ms"] / node["p50_ms"],
+        "p50_ok": node["p50_ms"] <= TARGETS["max_p50_ms"],
+        "p99_over_p50": node["p99_ms"] / node["p50_ms"],
+    }
+    checks["speedup_ok"] = checks["speedup_p50"] >= TARGETS["min_speedup"]
+    checks["p99_ok"] = checks["p99_over_p50"] <= TARGETS["max_p99_over_p50"]
+    if "memory" in report:
+        checks["memory_ok"] = report["memory"]["growth_mb"] <= TARGETS["max_growth_mb"]
+    ratio = report.get("training", {}).get("pipeline_over_in_memory")
+    if ratio is not None:
+        checks["training_feed_ok"] = ratio >= TARGETS["min_feed_ratio"]
+    return checks
+
+
+def format_table(report: dict) -> str:
+    """The human-readable summary of a report."""
+    base = report["engines"]["keras_predict"]
+    lines = [f"{'pipeline':<22}{'input':<9}{'load s':>8}{'warm-up s':>10}{'p50 ms':>9}{'p99 ms':>9}{'fps':>8}"
+             f"{'x base':>8}  masks vs keras"]
+    for name, row in report["engines"].items():
+        label = name + (" (node)" if name == report["node_engine"] else "")
+        agree = row.get("agreement")
+        agree = f"{agree['identical_pixels']:.4%}, hero differs {agree['hero_found_differs']}" if agree else "-"
+        for size in SIZES:
+            r = row[size]
+            lines.append(f"{label:<22}{size:<9}{row['load_s']:>8.2f}{row['warmup_s']:>10.2f}{r['p50_ms']:>9.2f}"
+                         f"{r['p99_ms']:>9.2f}{r['fps']:>8.1f}{base[size]['p50_ms'] / r['p50_ms']:>8.1f}  {agree}")
+            label = agree = ""
+    stages = report.get("stages_p50_ms")
+    if stages:
+        lines.append("node engine stages at 256x256, p50 ms: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+    if "memory" in report:
+        m = report["memory"]
+        lines.append(f"memory ({m['backend']}, {m['frames']} frames): {m['rss_start_mb']:.1f} -> {m['rss_end_mb']:.1f} MiB, "
+                     f"growth after warm-up {m['growth_mb']:+.2f} MiB")
+    if "training" in report:
+        t = report["training"]
+        decode = f"{t['decode_images_per_s']:.0f}" if t["decode_images_per_s"] else "-"
+        ratio = t.get("pipeline_over_in_memory")
+        lines.append(f"training (batch {t['batch_size']}, {t['steps']} steps): pipeline {t['pipeline_images_per_s'] or 0:.1f} img/s, "
+                     f"in-memory {t['in_memory_images_per_s'] or 0:.1f} img/s, ratio {ratio or 0:.2f}; "
+                     f"feed alone {t['feed_only_images_per_s']:.0f} img/s, decode {decode} img/s")
+    lines.append("targets: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                         for k, v in report["targets"].items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from follow_me_seg.atomic import write_json_atomic
+    from follow_me_seg.classes import normalise
+    from follow_me_seg.cli.export import export_litert, read_frames
+    from follow_me_seg.dataset import resize_frame
+    from follow_me_seg.engine import choose_backend, default_model_path, litert_interpreter_class
+
+    model_path = Path(args.model) if args.model else default_model_path()
+    report: dict = {"machine": machine_info(), "model": str(model_path), "settings": {k: str(v) for k, v in vars(args).items()}}
+    frames, report["frames"] = raw_frames(args.data, args.distinct_frames)
+    engines: dict = {}
+    engines["keras_predict"], model = bench_keras(model_path, frames, args)
+    small = np.stack([resize_frame(f) for f in frames["256x256"]])
+    reference = {"frames": small, "probs": model.predict(normalise(small.astype(np.float32)), verbose=0)}
+
+    report["node_engine"], node_file = choose_backend(model_path)
+    variants = [("tensorflow", model_path, None)]  # (row name, model file, LiteRT threads)
+    threads = args.threads or None
+    with tempfile.TemporaryDirectory() as tmp:
+        if litert_interpreter_class() is not None:
+            litert_file = node_file if report["node_engine"] == "litert" else Path(tmp) / "float32.tflite"
+            if report["node_engine"] != "litert":
+                export_litert(model_path, litert_file)
+            variants.append(("litert", litert_file, threads))
+            if threads is None and (os.cpu_count() or 1) > 1:
+                variants.append(("litert_1thread", litert_file, 1))
+            if not args.no_int8:
+                calibration_dir = next((args.data / s for s in ("train", "validation") if (args.data / s).is_dir()), None)
+                calibration = read_frames(calibration_dir, 200) if calibration_dir else small
+                variants.append(("litert_int8", Path(tmp) / "int8.tflite", threads))
+                export_litert(model_path, variants[-1][1], "int8", calibration)
+        for name, path, variant_threads in variants:
+            engines[name], engine = bench_engine(path, name.split("_")[0], variant_threads, frames, reference, args)
+            if name == report["node_engine"]:
+                report["stages_p50_ms"] = stage_times(engine, frames["256x256"], min(args.frames, 200))
+                if args.memory_frames:
+                    report["memory"] = memory_growth(engine, frames["256x256"], args.memory_frames)
+            del engine
+    report["engines"] = engines
+    if args.train_steps:
+        report["training"] = train_throughput(args.data, args)
+    report["targets"] = check_targets(report)
+    print(format_table(report))
+    write_json_atomic(args.out, report)
+    print(f"wrote {args.out}")
+    return 0
+
+
+entry = run_cli(main)
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,206 @@
+"""The segmentation engine: same answers as Keras ``model.predict``, backend choice, errors, export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from follow_me_seg.classes import HERO, normalise
+from follow_me_seg.engine import SegmentationEngine, choose_backend, default_model_path, litert_interpreter_class
+from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.target import class_ids, extract_target
+
+VALIDATION = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "followme" / "validation"
+AGREEMENT_FRAMES = 150
+needs_litert = pytest.mark.skipif(litert_interpreter_class() is None, reason="no LiteRT runtime installed")
+
+
+def export(model: Path, out: Path, *extra: str) -> Path:
+    from follow_me_seg.cli.export import main
+
+    assert main(["--model", str(model), "--out", str(out), *extra]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def frames() -> tuple[list[np.ndarray], np.ndarray]:
+    """Raw validation frames (as read) and the same frames at network size."""
+    if not VALIDATION.is_dir():
+        pytest.skip(f"shared data not present: {VALIDATION}")
+    from follow_me_seg.dataset import list_images, read_rgb, resize_frame
+
+    files = list_images(VALIDATION / "images")
+    raw = [read_rgb(files[i]) for i in np.linspace(0, len(files) - 1, AGREEMENT_FRAMES).astype(int)]
+    return raw, np.stack([resize_frame(f) for f in raw])
+
+
+@pytest.fixture(scope="module")
+def agreement_model(frames, tmp_path_factory) -> Path:
+    """The shipped model when present; else a seeded FCN made to give varied, confident answers.
+
+    An untrained FCN answers ~1/3 everywhere, which makes agreement trivial. Here the batch-norm
+    statistics are measured on real frames and the hero logit is biased, so that the hero is found on
+    some frames and not on others.
+    """
+    if default_model_path().is_file():
+        return default_model_path()
+    import keras
+
+    from follow_me_seg.model import build_fcn
+
+    keras.utils.set_random_seed(1)
+    model = build_fcn()
+    x = normalise(frames[1][:32].astype(np.float32))
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            acts = keras.Model(model.input, layer.input).predict(x, verbose=0)
+            gamma, beta, _, _ = layer.get_weights()
+            layer.set_weights([gamma, beta, acts.mean(axis=(0, 1, 2)), acts.var(axis=(0, 1, 2))])
+    classifier = model.get_layer("classifier_conv1x1")
+    classifier.set_weights([classifier.get_weights()[0], np.array([0.0, 0.0, -5.0], np.float32)])
+    path = tmp_path_factory.mktemp("agreement") / "model.keras"
+    model.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def keras_probs(agreement_model, frames) -> np.ndarray:
+    from follow_me_seg.engine import load_model
+
+    return load_model(agreement_model).predict(normalise(frames[1].astype(np.float32)), verbose=0)
+
+
+@pytest.fixture(scope="module")
+def engine_model(agreement_model, tmp_path_factory) -> Path:
+    """The agreement model with a current .tflite beside it (the shipped one, or exported here)."""
+    if agreement_model == default_model_path() and choose_backend(agreement_model, "cpu")[0] == "litert":
+        return agreement_model
+    folder = tmp_path_factory.mktemp("engine")
+    model = Path(shutil.copy(agreement_model, folder / "model.keras"))
+    if litert_interpreter_class() is not None:
+        export(model, folder / "model.tflite")
+    return model
+
+
+def hero_found(probs: np.ndarray) -> list[bool]:
+    return [extract_target(p[..., HERO], p.shape[:2]).found for p in probs]
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert), "auto"])
+def test_engine_masks_agree_with_keras_predict(engine_model, frames, keras_probs, backend):
+    engine = SegmentationEngine(engine_model, device="cpu", backend=backend)
+    raw, small = frames
+    for probs in (engine.predict_batch(small), np.stack([engine.predict(f) for f in raw])):
+        assert probs.shape == keras_probs.shape and probs.dtype == np.float32
+        same = np.mean(class_ids(probs) == class_ids(keras_probs))
+        assert same >= 0.999, f"{backend}: only {same:.4%} identical class pixels"
+        assert hero_found(probs) == hero_found(keras_probs), f"{backend}: hero-found decision differs"
+    assert 0 < sum(hero_found(keras_probs)) < len(raw), "the check needs frames with and without a hero"
+
+
+def exported(untrained_model_path: Path, folder: Path) -> Path:
+    model = Path(shutil.copy(untrained_model_path, folder / "m.keras"))
+    export(model, folder / "m.tflite")
+    return model
+
+
+@needs_litert
+def test_auto_picks_litert_on_cpu_only_while_the_tflite_is_current(untrained_model_path, tmp_path):
+    model = exported(untrained_model_path, tmp_path)
+    assert choose_backend(model, "cpu") == ("litert", tmp_path / "m.tflite")
+    assert choose_backend(model, "cpu", "tensorflow") == ("tensorflow", model)
+    engine = SegmentationEngine(model, device="cpu")
+    assert (engine.backend, engine.model_path, engine.device) == ("litert", tmp_path / "m.tflite", "/CPU:0")
+
+    shutil.copy(model, tmp_path / "other.keras")
+    model.write_bytes(model.read_bytes() + b"\0")  # the .keras changed after export
+    assert choose_backend(model, "cpu") == ("tensorflow", model)
+    with pytest.raises(ModelError, match="re-run export"):
+        SegmentationEngine(model, backend="litert")
+    (tmp_path / "m.tflite.json").unlink()
+    assert choose_backend(tmp_path / "other.keras", "cpu")[0] == "tensorflow"  # no .tflite beside it
+    assert choose_backend(tmp_path / "m.tflite", "cpu")[0] == "litert"  # a .tflite named directly
+
+
+def test_tensorflow_without_a_tflite(untrained_model_path):
+    engine = SegmentationEngine(untrained_model_path)
+    assert engine.backend == "tensorflow" and engine.model_path == untrained_model_path
+    assert engine.predict(np.zeros((480, 640, 3), np.uint8)).shape == (160, 160, 3)
+    with pytest.raises(ModelError, match="LiteRT model not found"):
+        SegmentationEngine(untrained_model_path, backend="litert")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"backend": "onnx"}, "backend must be one of"),
+    ({"device": "tpu"}, "device must be one of"),
+    ({"backend": "litert", "device": "gpu"}, "runs on the CPU"),
+])
+def test_bad_backend_or_device(untrained_model_path, kwargs, message):
+    with pytest.raises(FollowMeError, match=message):
+        SegmentationEngine(untrained_model_path, **kwargs)
+
+
+def test_gpu_without_a_gpu(untrained_model_path):
+    import tensorflow as tf
+
+    if tf.config.list_physical_devices("GPU"):
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(FollowMeError, match="no GPU"):
+        SegmentationEngine(untrained_model_path, device="gpu")
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert)])
+def test_missing_and_corrupt_model_files(tmp_path, backend):
+    suffix = ".tflite" if backend == "litert" else ".keras"
+    missing = tmp_path / f"missing{suffix}"
+    with pytest.raises(ModelError, match="not found") as err:
+        SegmentationEngine(missing, backend=backend)
+    assert str(missing) in str(err.value)
+    corrupt = tmp_path / f"corrupt{suffix}"
+    corrupt.write_bytes(b"not a model at all")
+    with pytest.raises(ModelError, match="corrupt") as err:
+        SegmentationEngine(corrupt, backend=backend)
+    assert str(corrupt) in str(err.value)
+
+
+def test_bad_frames(untrained_model_path):
+    engine = SegmentationEngine(untrained_model_path)
+    with pytest.raises(FollowMeError, match="uint8"):
+        engine.predict(np.zeros((120, 160, 3), np.float32))
+    with pytest.raises(FollowMeError, match="uint8"):
+        engine.predict_batch(np.zeros((2, 100, 100, 3), np.uint8))
+
+
+@needs_litert
+def test_export_round_trip(untrained_model_path, tmp_path, tiny_dataset):
+    from follow_me_seg.engine import file_sha256, load_model
+
+    model = exported(untrained_model_path, tmp_path)
+    info = json.loads((tmp_path / "m.tflite.json").read_text())
+    assert info["source_sha256"] == file_sha256(model) and info["quantize"] == "none"
+    assert not list(tmp_path.glob("*partial*"))
+    frames = np.random.default_rng(3).integers(0, 256, (4, 160, 160, 3), np.uint8)
+    want = load_model(model).predict(normalise(frames.astype(np.float32)), verbose=0)
+    got = SegmentationEngine(model, device="cpu").predict_batch(frames)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+    int8 = export(model, tmp_path / "int8.tflite", "--quantize", "int8", "--calibration", str(tiny_dataset))
+    assert json.loads((tmp_path / "int8.tflite.json").read_text())["quantize"] == "int8"
+    assert int8.stat().st_size < (tmp_path / "m.tflite").stat().st_size
+    assert SegmentationEngine(int8, backend="litert").predict_batch(frames).shape == want.shape
+
+
+def test_export_errors_are_one_line(tmp_path, monkeypatch, capsys):
+    from follow_me_seg.cli.export import entry
+
+    monkeypatch.setattr("sys.argv", ["export", "--model", str(tmp_path / "nope.keras")])
+    with pytest.raises(SystemExit) as exit_info:
+        entry()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: model file not found") and "\n" not in err
+    assert not list(tmp_path.iterdir())
