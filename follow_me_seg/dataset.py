@@ -135,7 +135,9 @@ def load_pairs(
     def work(i: int) -> None:
         images[i], labels[i] = load_pair(pairs[i], size)
 
-    with ThreadPoolExecutor(workers or min(8, (os.cpu_count() or 1) + 2)) as pool:
-        for _ in tqdm(pool.map(work, range(len(pairs))), total=len(pairs), desc=desc, unit="img", leave=False):
-            pass
+    workers = workers or min(8, (os.cpu_count() or 1) + 2)
+    # the bar is a context so that an error clears it before the message is printed
+    with ThreadPoolExecutor(workers) as pool, tqdm(total=len(pairs), desc=desc, unit="img", leave=False) as bar:
+        for _ in pool.map(work, range(len(pairs))):
+            bar.update()
     return images, labels

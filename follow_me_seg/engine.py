@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import warnings
+import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -56,11 +57,18 @@ def select_device(device: str = "auto") -> str:
     return "/GPU:0" if gpus and device != "cpu" else "/CPU:0"
 
 
+def check_model_file(path: Path) -> None:
+    """Fail fast, before the slow TensorFlow import, on a missing or obviously corrupt ``.keras`` file."""
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"cannot load model (corrupt or not a Keras model): {path}")
+
+
 def load_model(path: str | os.PathLike | None = None):
     """Load a ``.keras`` model (the shipped one when ``path`` is empty) and check its shape."""
     path = Path(path) if path else default_model_path()
-    if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
+    check_model_file(path)
     import keras
 
     from follow_me_seg import training  # noqa: F401  (registers the custom loss for loading)
@@ -240,6 +248,7 @@ class SegmentationEngine:
             self.device = "/CPU:0"
             self._runner = _LiteRTRunner(self.model_path, threads or _cpu_threads())
         else:
+            check_model_file(self.model_path)
             self.device = select_device(device)
             self._runner = _TensorFlowRunner(self.model_path, self.device)
         if warm_up:

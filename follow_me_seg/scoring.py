@@ -88,8 +88,8 @@ def followme_report(sets: dict[str, SetScore]) -> dict:
     }
 
 
-def folder_report(score: SetScore) -> dict:
+def folder_report(score: SetScore, name: str = "folder") -> dict:
     """Report for one mixed folder: final IoU is the mean hero IoU over frames with the hero."""
     final_iou = score.hero_iou_sum_present / max(score.hero_frames, 1)
     w = weight([score])
-    return {"sets": {"folder": score.report()}, "weight": w, "final_iou": final_iou, "final_score": final_iou * w}
+    return {"sets": {name: score.report()}, "weight": w, "final_iou": final_iou, "final_score": final_iou * w}

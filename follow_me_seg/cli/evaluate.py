@@ -88,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     sets = find_sets(args.data)
-    pairs = {name: find_pairs(folder) for name, folder in sets.items()}  # check every set before the slow part
+    pairs = {name: find_pairs(folder) for name, folder in sets.items()}
+    # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
+    data = {name: load_pairs(set_pairs, desc=f"reading {name}") for name, set_pairs in pairs.items()}
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
     scores, samples = {}, []
-    for name, set_pairs in pairs.items():
-        images, labels = load_pairs(set_pairs, desc=f"reading {name}")
+    for name, (images, labels) in data.items():
         score = SetScore()
         picks = set(np.linspace(0, len(images) - 1, args.samples).astype(int)) if args.samples else set()
         for start in tqdm(range(0, len(images), args.batch_size), desc=f"scoring {name}", unit="batch", leave=False):
@@ -101,13 +102,18 @@ def main(argv: list[str] | None = None) -> int:
             score.update(probs, gt)
             for i, p in enumerate(probs):
                 ids = class_ids(p)
+                image_path = pairs[name][start + i].image
                 if args.save_predictions:
-                    save_prediction(ids, args.save_predictions / name / f"{set_pairs[start + i].image.stem}.png")
+                    save_prediction(ids, args.save_predictions / name / f"{image_path.stem}.png")
                 if start + i in picks:
-                    samples.append((f"{name}: {set_pairs[start + i].image.name}", images[start + i], gt[i], ids))
+                    samples.append((f"{name}: {image_path.name}", images[start + i], gt[i], ids))
         scores[name] = score
 
-    report = followme_report(scores) if set(scores) == set(EVAL_SETS) else folder_report(scores[next(iter(scores))])
+    if set(scores) == set(EVAL_SETS):
+        report = followme_report(scores)
+    else:
+        ((name, score),) = scores.items()
+        report = folder_report(score, name)
     report.update(model=str(engine.model_path), data=str(args.data.resolve()))
     write_json_atomic(args.out / "report.json", report)
     if samples:

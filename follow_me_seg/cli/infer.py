@@ -1,6 +1,7 @@
 """``infer``: run the segmentation model over a folder of frames (the main job without ROS).
 
-Writes an overlay per frame, a CSV with the hero per frame, and the frames per second reached.
+Writes an overlay per frame, a CSV with the hero per frame and the velocity the follower's
+control law would command (a replay at --frame-rate), and the frames per second reached.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from follow_me_seg.cli import run_cli
 
-CSV_FIELDS = ("frame", "hero_found", "centroid_x", "centroid_y", "hero_pixels", "mean_hero_prob")
+CSV_FIELDS = ("frame", "hero_found", "centroid_x", "centroid_y", "hero_pixels", "mean_hero_prob",
+              "cmd_vx", "cmd_vz", "cmd_yaw_rate", "cmd_mode")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -26,9 +28,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--hero-threshold", type=float, default=0.5, help="hero probability for a hero pixel")
     p.add_argument("--min-target-pixels", type=int, default=4, help="smallest hero blob, in 160x160 network pixels")
     p.add_argument("--no-overlays", action="store_true", help="skip writing overlay images")
+    p.add_argument("--frame-rate", type=float, default=10.0, help="camera rate (Hz) assumed by the control replay")
     args = p.parse_args(argv)
     if not 0 < args.hero_threshold < 1:
         p.error("--hero-threshold must be in (0, 1)")
+    if args.frame_rate <= 0:
+        p.error("--frame-rate must be positive")
     if args.min_target_pixels < 1:
         p.error("--min-target-pixels must be at least 1")
     return args
@@ -41,26 +46,28 @@ def main(argv: list[str] | None = None) -> int:
 
     from follow_me_seg.atomic import atomic_path, write_json_atomic, write_text_atomic
     from follow_me_seg.classes import HERO
+    from follow_me_seg.control import ControlParams, FollowController
     from follow_me_seg.dataset import list_images, read_rgb
     from follow_me_seg.engine import SegmentationEngine
     from follow_me_seg.errors import DataError
     from follow_me_seg.overlay import draw_overlay
-    from follow_me_seg.target import class_ids, extract_target, upscale_ids
+    from follow_me_seg.frame_processing import segment_frame
 
     frames = list_images(args.images)
     load_start = time.perf_counter()
     engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend)
     load_s = time.perf_counter() - load_start
+    controller = FollowController(ControlParams())
     rows, compute_s = [], 0.0
     overlay_dir = args.out / "overlays"
     wall_start = time.perf_counter()
-    for path in tqdm(frames, desc="infer", unit="frame"):
+    for index, path in enumerate(tqdm(frames, desc="infer", unit="frame")):
         rgb = read_rgb(path)
         start = time.perf_counter()
-        probs = engine.predict(rgb)
-        target = extract_target(probs[..., HERO], rgb.shape[:2], args.hero_threshold, args.min_target_pixels)
-        ids = upscale_ids(class_ids(probs, args.hero_threshold), rgb.shape[:2])
+        result = segment_frame(engine.predict, rgb, args.hero_threshold, args.min_target_pixels)
         compute_s += time.perf_counter() - start
+        target, ids = result.target, result.class_ids
+        command = controller.update_from_target(target, rgb.shape[1], rgb.shape[0], index / args.frame_rate)
         rows.append({
             "frame": path.name,
             "hero_found": int(target.found),
@@ -68,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             "centroid_y": f"{target.centroid_y:.1f}" if target.found else "",
             "hero_pixels": int(cv2.countNonZero((ids == HERO).astype("uint8"))),
             "mean_hero_prob": f"{target.score:.3f}" if target.found else "",
+            "cmd_vx": f"{command.vx:.3f}",
+            "cmd_vz": f"{command.vz:.3f}",
+            "cmd_yaw_rate": f"{command.yaw_rate:.3f}",
+            "cmd_mode": command.mode,
         })
         if not args.no_overlays:
             with atomic_path(overlay_dir / f"{path.stem}.jpg") as tmp:

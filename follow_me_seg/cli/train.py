@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from follow_me_seg.cli import run_cli
 from follow_me_seg.errors import DataError
 
@@ -27,11 +29,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--dice-weight", type=float, default=0.5, help="weight of the hero soft-Dice term (0 disables)")
     p.add_argument("--hero-fraction", type=float, default=0.5, help="share of each batch drawn from frames with the hero (0 disables)")
     p.add_argument("--no-augment", action="store_true", help="turn off flips and photometric jitter")
+    p.add_argument("--bn-calibration-frames", type=int, default=640,
+                   help="plain training frames used to re-estimate batch-norm statistics each epoch")
     p.add_argument("--limit", type=int, default=0, help="use only the first N pairs of each split (smoke tests)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --output")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
-    for name in ("epochs", "steps_per_epoch", "validation_steps", "batch_size"):
+    for name in ("epochs", "steps_per_epoch", "validation_steps", "batch_size", "bn_calibration_frames"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0 <= args.hero_fraction < 1:
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
     val_labels = val_y[: val_batches * args.batch_size]
+    rng = np.random.default_rng(args.seed)
+    calibration = train_x[rng.choice(len(train_x), min(len(train_x), args.bn_calibration_frames), replace=False)]
 
     gpus = tf.config.list_physical_devices("GPU")
     strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=bool(gpus))
 
     callbacks = [
-        training.FollowMeValidation(val_ds, val_labels, loss),
+        training.FollowMeValidation(val_ds, val_labels, loss, calibration),
         keras.callbacks.ModelCheckpoint(
             args.output / ".best.partial.keras", monitor="val_followme_score", mode="max", save_best_only=True,
             initial_value_threshold=training.best_logged(csv_path, "val_followme_score") if args.resume else None,

@@ -1,0 +1,182 @@
+"""The command-line tools end to end: bad input gets one clear line, good input gets its outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FOLLOWME, need
+
+
+def run_tool(tool: str, *args) -> subprocess.CompletedProcess:
+    """Run a tool; output is decoded by hand so that carriage returns survive (text mode folds them)."""
+    proc = subprocess.run([sys.executable, "-m", f"follow_me_seg.cli.{tool}", *map(str, args)],
+                          capture_output=True, timeout=600)
+    proc.stdout, proc.stderr = proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+    return proc
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
+    """Non-zero exit, one 'error:' line naming the problem, no traceback.
+
+    Lines are read as a terminal shows them: a progress bar cleared with carriage returns is gone.
+    """
+    assert proc.returncode != 0
+    lines = [shown for line in proc.stderr.split("\n") if (shown := line.split("\r")[-1].strip())]
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_evaluate_missing_folder(tmp_path, untrained_model_path):
+    assert_clean_error(run_tool("evaluate", "--model", untrained_model_path, "--data", tmp_path / "nope"),
+                       "folder not found", "nope")
+
+
+def test_evaluate_unpaired_file(tiny_dataset, untrained_model_path):
+    (tiny_dataset / "masks" / "0__mask_00002.png").unlink()
+    assert_clean_error(run_tool("evaluate", "--model", untrained_model_path, "--data", tiny_dataset),
+                       "image has no mask", "0_run1cam1_00002.jpeg")
+
+
+def test_evaluate_corrupt_image(tiny_dataset, untrained_model_path, tmp_path):
+    (tiny_dataset / "images" / "0_run1cam1_00003.jpeg").write_bytes(b"\xff\xd8 truncated")
+    assert_clean_error(run_tool("evaluate", "--model", untrained_model_path, "--data", tiny_dataset,
+                                "--out", tmp_path / "ev"), "corrupt", "0_run1cam1_00003.jpeg")
+    assert not (tmp_path / "ev" / "report.json").exists()
+
+
+def test_evaluate_foreign_mask_colour(tiny_dataset, untrained_model_path):
+    import cv2
+
+    path = tiny_dataset / "masks" / "0__mask_00001.png"
+    mask = cv2.imread(str(path))
+    mask[0, 0] = (200, 200, 200)
+    cv2.imwrite(str(path), mask)
+    assert_clean_error(run_tool("evaluate", "--model", untrained_model_path, "--data", tiny_dataset),
+                       "colours", "0__mask_00001.png")
+
+
+@pytest.mark.parametrize("content", [None, b"PK\x03\x04 not really a zip"])
+def test_missing_or_corrupt_model(tiny_dataset, tmp_path, content):
+    model = tmp_path / "model.keras"
+    if content is not None:
+        model.write_bytes(content)
+    proc = run_tool("infer", "--model", model, "--images", tiny_dataset / "images", "--out", tmp_path / "o")
+    assert_clean_error(proc, "model", str(model))
+
+
+def test_infer_empty_folder(tmp_path, untrained_model_path):
+    (tmp_path / "empty").mkdir()
+    assert_clean_error(run_tool("infer", "--model", untrained_model_path, "--images", tmp_path / "empty",
+                                "--out", tmp_path / "o"), "no images", "empty")
+
+
+def test_evaluate_three_sets_and_predictions(tiny_dataset, untrained_model_path, tmp_path):
+    import shutil
+
+    data = tmp_path / "sets"
+    for name in ("following_images", "patrol_non_targ", "patrol_with_targ"):
+        shutil.copytree(tiny_dataset, data / name)
+    out, preds = tmp_path / "ev", tmp_path / "preds"
+    proc = run_tool("evaluate", "--model", untrained_model_path, "--data", data, "--out", out,
+                    "--save-predictions", preds, "--samples", 2)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["sets"]) == {"following_images", "patrol_non_targ", "patrol_with_targ"}
+    for s in report["sets"].values():
+        assert s["images"] == 6 and s["true_pos"] + s["false_neg"] == 3
+    assert report["final_score"] == pytest.approx(report["final_iou"] * report["weight"])
+    assert (out / "samples.png").stat().st_size > 1000
+    import cv2
+
+    for name in report["sets"]:
+        files = sorted((preds / name).glob("*.png"))
+        assert [f.stem for f in files] == [f"0_run1cam1_{i:05d}" for i in range(6)]
+        mask = cv2.imread(str(files[0]))
+        assert mask.shape == (160, 160, 3)
+        colours = {tuple(c) for c in mask.reshape(-1, 3)}
+        assert colours <= {(0, 0, 255), (0, 255, 0), (255, 0, 0)}
+    missing = tmp_path / "partial"
+    shutil.copytree(tiny_dataset, missing / "following_images")
+    assert_clean_error(run_tool("evaluate", "--model", untrained_model_path, "--data", missing),
+                       "patrol_non_targ")
+
+
+def test_infer_writes_overlays_csv_and_fps(tiny_dataset, untrained_model_path, tmp_path):
+    out = tmp_path / "infer"
+    proc = run_tool("infer", "--model", untrained_model_path, "--images", tiny_dataset / "images", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader((out / "targets.csv").open()))
+    assert [r["frame"] for r in rows] == [f"0_run1cam1_{i:05d}.jpeg" for i in range(6)]
+    for row in rows:
+        assert row["hero_found"] in ("0", "1")
+        if row["hero_found"] == "1":
+            assert 0 <= float(row["centroid_x"]) < 64 and 0 <= float(row["centroid_y"]) < 48
+        assert row["cmd_mode"] in ("track", "hold", "hover", "search")
+        for key in ("cmd_vx", "cmd_vz", "cmd_yaw_rate"):
+            assert np.isfinite(float(row[key])), key
+        if row["cmd_mode"] == "hover":
+            assert float(row["cmd_vx"]) == float(row["cmd_yaw_rate"]) == 0.0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["frames"] == 6 and summary["processing_fps"] > 0
+    import cv2
+
+    overlays = sorted((out / "overlays").glob("*.jpg"))
+    assert len(overlays) == 6 and cv2.imread(str(overlays[0])).shape == (48, 64, 3)
+    assert "frames/s" in proc.stdout
+
+
+def test_train_resume_then_evaluate_on_real_data(tmp_path, monkeypatch):
+    """A few steps on a small subset of the real data, interrupted and resumed, then evaluated."""
+    import keras
+
+    from follow_me_seg.cli import train
+
+    data = need(FOLLOWME)
+    out = tmp_path / "run"
+    args = ["--data", data, "--output", out, "--limit", 48, "--steps-per-epoch", 2, "--batch-size", 8,
+            "--validation-steps", 2, "--epochs", 3]
+    args = [str(a) for a in args]
+
+    backup_end = keras.callbacks.BackupAndRestore.on_epoch_end
+
+    def interrupt_after_second_epoch(self, epoch, logs=None):
+        backup_end(self, epoch, logs)
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_epoch_end", interrupt_after_second_epoch)
+    with pytest.raises(KeyboardInterrupt):
+        train.main(args)
+    monkeypatch.undo()
+    assert (out / "backup").is_dir()
+    assert len(list(csv.DictReader((out / "history.csv").open()))) == 2
+
+    # a plain re-run refuses to clobber the interrupted run; --resume picks it up at the third epoch
+    assert_clean_error(run_tool("train", *args), "--resume")
+    proc = run_tool("train", *args, "--resume")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Epoch 3/3" in proc.stdout and "Epoch 1/3" not in proc.stdout
+    history = list(csv.DictReader((out / "history.csv").open()))
+    assert [int(r["epoch"]) for r in history] == [0, 1, 2]
+    assert {"loss", "val_loss", "val_followme_score"} <= set(history[0])
+    for name in ("best.keras", "last.keras", "loss_curves.png"):
+        assert (out / name).is_file(), name
+    assert any((out / "tensorboard").rglob("events.out.tfevents.*"))
+    assert not list(out.glob(".*partial*")) and not (out / "backup").exists()
+
+    proc = run_tool("evaluate", "--model", out / "best.keras", "--data", data / "validation",
+                    "--out", tmp_path / "ev", "--samples", 1)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((tmp_path / "ev" / "report.json").read_text())
+    assert report["sets"]["validation"]["images"] == 1184
+    assert 0.0 <= report["final_score"] <= 1.0
+    assert np.isclose(report["final_score"], report["final_iou"] * report["weight"])
