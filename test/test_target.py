@@ -44,3 +44,17 @@ def test_upscale_keeps_ids():
     up = upscale_ids(ids, (4, 6))
     assert up.shape == (4, 6) and set(np.unique(up)) == {0, 1, 2}
     assert up[0, 0] == 0 and up[0, 5] == 1 and up[3, 0] == 2
+
+
+def test_class_ids_match_argmax_below_the_threshold():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet((1, 1, 1), size=(40, 40)).astype(np.float32)
+    probs[0, 0] = (0.4, 0.4, 0.2)  # a background/person tie goes to background, as argmax
+    expected = np.argmax(probs, axis=-1)
+    expected[probs[..., 2] > 0.5] = 2
+    expected[(expected == 2) & (probs[..., 2] <= 0.5)] = 9  # argmax hero below threshold: differs by design
+    ids = class_ids(probs)
+    keep = expected != 9
+    assert (ids[keep] == expected[keep]).all()
+    assert ids[0, 0] == 0
+    assert set(np.unique(ids[~keep])) <= {0, 1}
