@@ -180,3 +180,17 @@ def test_train_resume_then_evaluate_on_real_data(tmp_path, monkeypatch):
     assert report["sets"]["validation"]["images"] == 1184
     assert 0.0 <= report["final_score"] <= 1.0
     assert np.isclose(report["final_score"], report["final_iou"] * report["weight"])
+
+
+def test_atomic_write_is_all_or_nothing(tmp_path):
+    from follow_me_seg.atomic import atomic_path, write_json_atomic
+
+    target = tmp_path / "report.json"
+    write_json_atomic(target, {"score": 1})
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text('{"score": ')  # interrupted half-way
+            raise RuntimeError
+    assert json.loads(target.read_text()) == {"score": 1}
+    assert list(tmp_path.iterdir()) == [target]  # no partial file left behind
+    assert target.stat().st_mode & 0o777 == 0o644

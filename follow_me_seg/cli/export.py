@@ -103,7 +103,6 @@ def export_litert(
     for path, data in ((out_path, flatbuffer), (litert_info_path(out_path), json.dumps(info, indent=2).encode() + b"\n")):
         with atomic_path(path) as tmp:
             tmp.write_bytes(data)
-            tmp.chmod(0o644)  # package data: readable by all, unlike the temporary file's 0600
     return info
 
 

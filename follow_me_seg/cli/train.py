@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         keras.callbacks.TensorBoard(args.output / "tensorboard", update_freq="epoch"),
         keras.callbacks.BackupAndRestore(backup_dir),
     ]
-    model.fit(train_ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=1)
+    model.fit(train_ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=1,
+              shuffle=False)  # the tf.data pipeline shuffles
     shutil.rmtree(backup_dir, ignore_errors=True)
     print(f"done: best model {args.output / 'best.keras'}, last model {args.output / 'last.keras'}")
     return 0
