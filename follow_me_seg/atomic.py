@@ -37,3 +37,14 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
 def write_json_atomic(path: str | os.PathLike, obj) -> None:
     """Write ``obj`` as indented JSON to ``path`` atomically."""
     write_text_atomic(path, json.dumps(obj, indent=2) + "\n")
+
+
+def write_image_atomic(path: str | os.PathLike, bgr, params: tuple[int, ...] = ()) -> None:
+    """Encode ``bgr`` (OpenCV channel order) to ``path`` atomically; the format follows the suffix."""
+    import cv2
+
+    from follow_me_seg.errors import FollowMeError
+
+    with atomic_path(path) as tmp:
+        if not cv2.imwrite(str(tmp), bgr, list(params)):
+            raise FollowMeError(f"cannot write {path}")

@@ -68,14 +68,10 @@ def save_grid(samples: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], pat
 
 def save_prediction(ids: np.ndarray, path: Path) -> None:
     """Write a predicted class map as an RGB PNG in the mask colours."""
-    import cv2
-
-    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.atomic import write_image_atomic
     from follow_me_seg.classes import class_ids_to_rgb
 
-    with atomic_path(path) as tmp:
-        if not cv2.imwrite(str(tmp), class_ids_to_rgb(ids)[:, :, ::-1]):
-            raise DataError(f"cannot write {path}")
+    write_image_atomic(path, class_ids_to_rgb(ids)[:, :, ::-1])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,12 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     import cv2
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import atomic_path, write_json_atomic, write_text_atomic
+    from follow_me_seg.atomic import write_image_atomic, write_json_atomic, write_text_atomic
     from follow_me_seg.classes import HERO
     from follow_me_seg.control import ControlParams, FollowController
     from follow_me_seg.dataset import list_images, read_rgb
     from follow_me_seg.engine import SegmentationEngine
-    from follow_me_seg.errors import DataError
     from follow_me_seg.overlay import draw_overlay
     from follow_me_seg.frame_processing import segment_frame
 
@@ -81,9 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             "cmd_mode": command.mode,
         })
         if not args.no_overlays:
-            with atomic_path(overlay_dir / f"{path.stem}.jpg") as tmp:
-                if not cv2.imwrite(str(tmp), draw_overlay(rgb, ids, target)):
-                    raise DataError(f"cannot write overlay for {path}")
+            write_image_atomic(overlay_dir / f"{path.stem}.jpg", draw_overlay(rgb, ids, target))
     wall_s = time.perf_counter() - wall_start
 
     buffer = io.StringIO()

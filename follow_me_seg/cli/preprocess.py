@@ -24,9 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     import cv2
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.atomic import write_image_atomic
     from follow_me_seg.classes import HERO, PERSON, class_ids_to_rgb
-    from follow_me_seg.errors import DataError
     from follow_me_seg.preprocess import convert_frame, find_frames, find_runs, output_names
 
     runs = {run: find_frames(run) for run in find_runs(args.raw)}  # check everything before writing
@@ -37,13 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         for frame in tqdm(frames, desc=run.name, unit="frame"):
             image, ids = convert_frame(frame)
             image_name, mask_name = output_names(lead, run.name, frame.number)
-            for path, array, params in (
-                (args.out / "images" / image_name, image, [cv2.IMWRITE_JPEG_QUALITY, args.jpeg_quality]),
-                (args.out / "masks" / mask_name, class_ids_to_rgb(ids), []),
-            ):
-                with atomic_path(path) as tmp:
-                    if not cv2.imwrite(str(tmp), array[:, :, ::-1], params):
-                        raise DataError(f"cannot write {path}")
+            write_image_atomic(args.out / "images" / image_name, image[:, :, ::-1],
+                               (cv2.IMWRITE_JPEG_QUALITY, args.jpeg_quality))
+            write_image_atomic(args.out / "masks" / mask_name, class_ids_to_rgb(ids)[:, :, ::-1])
             counts["frames"] += 1
             counts["with_people"] += int((ids == PERSON).any())
             counts["with_hero"] += int((ids == HERO).any())
