@@ -182,6 +182,7 @@ def test_export_round_trip(untrained_model_path, tmp_path, tiny_dataset):
     model = exported(untrained_model_path, tmp_path)
     info = json.loads((tmp_path / "m.tflite.json").read_text())
     assert info["source_sha256"] == file_sha256(model) and info["quantize"] == "none"
+    assert info["batch_norm_folded"] and info["softmax_beta"] == 2.0
     assert not list(tmp_path.glob("*partial*"))
     frames = np.random.default_rng(3).integers(0, 256, (4, 160, 160, 3), np.uint8)
     want = load_model(model).predict(normalise(frames.astype(np.float32)), verbose=0)

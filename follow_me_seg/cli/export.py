@@ -1,7 +1,9 @@
 """``export``: turn a ``.keras`` follow-me model into a LiteRT (``.tflite``) model for the fast CPU engine.
 
 The LiteRT model takes the raw uint8 frame (normalisation is inside it) and returns the softmax
-probabilities. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
+probabilities. Its batch norms are folded into the convolutions (``folding.py``) and, for float32,
+its softmax runs on LiteRT's own kernel rather than XNNPACK's (``litert_graph.py``): both exact, both
+measured faster on CPU. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
 picks the ``.tflite`` automatically while it matches its ``.keras`` file. After writing, the tool runs
 the LiteRT model against Keras on a few frames and prints how well the class masks agree.
 """
@@ -49,11 +51,23 @@ def read_frames(folder: Path, count: int) -> np.ndarray:
     return np.stack([resize_frame(read_rgb(files[i])) for i in picks])
 
 
-def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None = None) -> bytes:
-    """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input."""
+def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None = None) -> tuple[bytes, dict]:
+    """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input.
+
+    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``, ``softmax_beta``).
+    """
     import tensorflow as tf
 
     from follow_me_seg.classes import INPUT_SIZE, normalise
+    from follow_me_seg.folding import fold_batch_norms
+    from follow_me_seg.litert_graph import SOFTMAX_BETA, softmax_off_xnnpack
+
+    edits = {"batch_norm_folded": False, "softmax_beta": 1.0}
+    try:
+        model = fold_batch_norms(model)
+        edits["batch_norm_folded"] = True
+    except ValueError as err:
+        warnings.warn(f"exporting without folding the batch norms: {err}", stacklevel=2)
 
     # Weights become graph constants: the converter cannot freeze Keras 3 variables by itself.
     trainable = [tf.constant(v.numpy()) for v in model.trainable_variables]
@@ -73,7 +87,11 @@ def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None =
         converter.representative_dataset = lambda: ([frame[None]] for frame in calibration)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Statistics for quantized inputs")  # the input is raw uint8
-        return converter.convert()
+        flatbuffer = converter.convert()
+    if quantize == "none":
+        flatbuffer = softmax_off_xnnpack(flatbuffer)
+        edits["softmax_beta"] = SOFTMAX_BETA
+    return flatbuffer, edits
 
 
 def export_litert(
@@ -93,11 +111,12 @@ def export_litert(
     if quantize == "int8" and calibration is None:
         raise ValueError("int8 quantisation needs calibration frames")
     model_path = Path(model_path)
-    flatbuffer = litert_bytes(load_model(model_path), quantize, calibration)
+    flatbuffer, edits = litert_bytes(load_model(model_path), quantize, calibration)
     info = {
         "source": model_path.name,
         "source_sha256": file_sha256(model_path),
         "quantize": quantize,
+        **edits,
         "tensorflow": tf.__version__,
     }
     for path, data in ((out_path, flatbuffer), (litert_info_path(out_path), json.dumps(info, indent=2).encode() + b"\n")):
