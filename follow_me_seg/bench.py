@@ -4,8 +4,8 @@ Measures, in one run:
 
 * per-frame latency (p50, p99) and throughput at batch 1 over the full path (raw RGB frame → resize →
   normalise → network → class decision → hero extraction) at 256x256 and 640x480 input, for the
-  baseline (Keras ``model.predict`` per frame) and for each engine backend, with model-load and
-  warm-up times apart; how well each backend's masks agree with the baseline;
+  baseline (Keras ``model.predict`` per frame) and for each engine backend, timed in interleaved
+  rounds, with model-load and warm-up times apart; how well each backend's masks agree with the baseline;
 * memory growth of the node's engine (``backend="auto"``) over many frames;
 * training images/s through the real ``train`` pipeline (``training.make_dataset``) against the
   same model fed from tensors already in memory.
@@ -40,7 +40,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON report to write")
     p.add_argument("--frames", type=int, default=1000, help="timed frames per engine and input size")
     p.add_argument("--baseline-frames", type=int, default=200, help="timed frames for Keras model.predict")
-    p.add_argument("--warmup", type=int, default=20, help="untimed frames before each timed run")
+    p.add_argument("--warmup", type=int, default=20, help="untimed frames per pipeline and size before timing")
+    p.add_argument("--rounds", type=int, default=10,
+                   help="interleaved timing rounds (every pipeline in each), so slow spells hit all alike")
     p.add_argument("--memory-frames", type=int, default=10000, help="frames for the engine's memory-growth run (0: skip)")
     p.add_argument("--distinct-frames", type=int, default=100, help="distinct validation frames to cycle through")
     p.add_argument("--threads", type=int, default=0, help="LiteRT CPU threads (0: every core)")
@@ -50,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--train-batch", type=int, default=64)
     p.add_argument("--train-images", type=int, default=1024, help="training pairs to decode and feed")
     args = p.parse_args(argv)
-    for name in ("frames", "baseline_frames", "distinct_frames", "train_batch", "train_images"):
+    for name in ("frames", "baseline_frames", "distinct_frames", "rounds", "train_batch", "train_images"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     for name in ("warmup", "memory_frames", "threads", "train_steps", "train_warmup"):
@@ -125,26 +127,50 @@ def full_path(predict: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarr
     return run
 
 
-def time_frames(step: Callable[[np.ndarray], object], frames: list[np.ndarray], count: int, warmup: int, desc: str) -> dict:
-    """Latency percentiles and throughput of ``step`` over ``count`` frames (cycling), after ``warmup``."""
+def time_interleaved(
+    steps: dict[str, Callable[[np.ndarray], object]], frames: dict, counts: dict[str, int], rounds: int, warmup: int
+) -> dict:
+    """Latency percentiles and throughput of each step at each frame size.
+
+    The frames are timed in ``rounds`` interleaved slices (every step and size in each round), so that
+    a slow spell of a shared machine falls on all of them alike rather than on one; each step and size
+    gets ``counts[name]`` frames in all, cycling through its frames, after ``warmup`` untimed ones.
+    """
     from tqdm import tqdm
 
-    for i in range(warmup):
-        step(frames[i % len(frames)])
-    times = np.empty(count)
-    start = time.perf_counter()
-    for i in tqdm(range(count), desc=desc, unit="frame", leave=False, mininterval=1.0):
-        t0 = time.perf_counter()
-        step(frames[i % len(frames)])
-        times[i] = time.perf_counter() - t0
-    wall = time.perf_counter() - start
-    p50, p99 = np.percentile(times, [50, 99]) * 1e3
-    return {"frames": count, "p50_ms": float(p50), "p99_ms": float(p99), "mean_ms": float(times.mean() * 1e3),
-            "fps": count / wall}
+    for step in steps.values():
+        for sized in frames.values():
+            for i in range(warmup):
+                step(sized[i % len(sized)])
+    times = {(name, size): [] for name in steps for size in frames}
+    walls = dict.fromkeys(times, 0.0)
+    total = sum(counts[name] for name in steps) * len(frames)
+    with tqdm(total=total, desc="timing", unit="frame", leave=False, mininterval=1.0) as bar:
+        for r in range(rounds):
+            for name, step in steps.items():
+                share = counts[name] * (r + 1) // rounds - counts[name] * r // rounds
+                for size, sized in frames.items():
+                    done = times[name, size]
+                    start = time.perf_counter()
+                    for _ in range(share):
+                        t0 = time.perf_counter()
+                        step(sized[len(done) % len(sized)])
+                        done.append(time.perf_counter() - t0)
+                    walls[name, size] += time.perf_counter() - start
+                    bar.update(share)
+    out: dict = {name: {} for name in steps}
+    for (name, size), samples in times.items():
+        p50, p99 = np.percentile(samples, [50, 99]) * 1e3
+        out[name][size] = {"frames": len(samples), "p50_ms": float(p50), "p99_ms": float(p99),
+                           "mean_ms": float(np.mean(samples) * 1e3), "fps": len(samples) / walls[name, size]}
+    return out
 
 
-def bench_keras(model_path: Path, frames: dict, args: argparse.Namespace) -> tuple[dict, object]:
-    """The original code's way: resize, normalise, ``model.predict`` on a batch of one."""
+def bench_keras(model_path: Path, frames: dict) -> tuple[dict, Callable, object]:
+    """The original code's way: resize, normalise, ``model.predict`` on a batch of one.
+
+    Returns the load/warm-up row, the full-path step and the model.
+    """
     from follow_me_seg.classes import normalise
     from follow_me_seg.dataset import resize_frame
     from follow_me_seg.engine import load_model
@@ -159,16 +185,11 @@ def bench_keras(model_path: Path, frames: dict, args: argparse.Namespace) -> tup
     start = time.perf_counter()
     predict(frames["256x256"][0])
     row["warmup_s"] = time.perf_counter() - start
-    step = full_path(predict)
-    for name, sized in frames.items():
-        row[name] = time_frames(step, sized, args.baseline_frames, min(args.warmup, 5), f"keras {name}")
-    return row, model
+    return row, full_path(predict), model
 
 
-def bench_engine(
-    engine_path: Path, backend: str, threads: int | None, frames: dict, reference: dict, args: argparse.Namespace
-) -> tuple[dict, object]:
-    """Load, warm up, time and check one engine backend."""
+def bench_engine(engine_path: Path, backend: str, threads: int | None, reference: dict) -> tuple[dict, object]:
+    """Load, warm up and check one engine backend; returns its row and the engine."""
     from follow_me_seg.cli.export import mask_agreement
     from follow_me_seg.engine import SegmentationEngine
 
@@ -179,9 +200,6 @@ def bench_engine(
     start = time.perf_counter()
     engine.warm_up()
     row["warmup_s"] = time.perf_counter() - start
-    step = full_path(engine.predict)
-    for name, sized in frames.items():
-        row[name] = time_frames(step, sized, args.frames, args.warmup, f"{backend} {name}")
     same, hero_differs = mask_agreement(reference["probs"], engine.predict_batch(reference["frames"]))
     row["agreement"] = {"frames": len(reference["frames"]), "identical_pixels": same, "hero_found_differs": hero_differs}
     return row, engine
@@ -345,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"machine": machine_info(), "model": str(model_path), "settings": {k: str(v) for k, v in vars(args).items()}}
     frames, report["frames"] = raw_frames(args.data, args.distinct_frames)
     engines: dict = {}
-    engines["keras_predict"], model = bench_keras(model_path, frames, args)
+    engines["keras_predict"], keras_step, model = bench_keras(model_path, frames)
     small = np.stack([resize_frame(f) for f in frames["256x256"]])
     reference = {"frames": small, "probs": model.predict(normalise(small.astype(np.float32)), verbose=0)}
 
@@ -358,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             if report["node_engine"] != "litert":
                 export_litert(model_path, litert_file)
             variants.append(("litert", litert_file, threads))
+            variants.append(("litert_plain", Path(tmp) / "plain.tflite", threads))
+            export_litert(model_path, variants[-1][1], plain=True)
             if threads is None and (os.cpu_count() or 1) > 1:
                 variants.append(("litert_1thread", litert_file, 1))
             if not args.no_int8:
@@ -365,13 +385,18 @@ def main(argv: list[str] | None = None) -> int:
                 calibration = read_frames(calibration_dir, 200) if calibration_dir else small
                 variants.append(("litert_int8", Path(tmp) / "int8.tflite", threads))
                 export_litert(model_path, variants[-1][1], "int8", calibration)
+        steps, live = {"keras_predict": keras_step}, {}
         for name, path, variant_threads in variants:
-            engines[name], engine = bench_engine(path, name.split("_")[0], variant_threads, frames, reference, args)
-            if name == report["node_engine"]:
-                report["stages_p50_ms"] = stage_times(engine, frames["256x256"], min(args.frames, 200))
-                if args.memory_frames:
-                    report["memory"] = memory_growth(engine, frames["256x256"], args.memory_frames)
-            del engine
+            engines[name], live[name] = bench_engine(path, name.split("_")[0], variant_threads, reference)
+            steps[name] = full_path(live[name].predict)
+        counts = {name: args.baseline_frames if name == "keras_predict" else args.frames for name in steps}
+        for name, timing in time_interleaved(steps, frames, counts, args.rounds, args.warmup).items():
+            engines[name].update(timing)
+        node = live[report["node_engine"]]
+        report["stages_p50_ms"] = stage_times(node, frames["256x256"], min(args.frames, 200))
+        if args.memory_frames:
+            report["memory"] = memory_growth(node, frames["256x256"], args.memory_frames)
+        del steps, live, node
     report["engines"] = engines
     if args.train_steps:
         report["training"] = train_throughput(args.data, args)

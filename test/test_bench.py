@@ -20,7 +20,9 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
     ]) == 0
     report = json.loads(out.read_text())
     assert report["frames"] == "random frames" and report["machine"]["cpu_count"] >= 1
-    expected = {"keras_predict", "tensorflow"} | ({"litert", "litert_int8"} if litert_interpreter_class() else set())
+    expected = {"keras_predict", "tensorflow"}
+    if litert_interpreter_class():
+        expected |= {"litert", "litert_plain", "litert_int8"}
     if litert_interpreter_class() and (os.cpu_count() or 1) > 1:
         expected.add("litert_1thread")
     assert set(report["engines"]) == expected

@@ -189,6 +189,11 @@ def test_export_round_trip(untrained_model_path, tmp_path, tiny_dataset):
     got = SegmentationEngine(model, device="cpu").predict_batch(frames)
     np.testing.assert_allclose(got, want, atol=1e-5)
 
+    plain = export(model, tmp_path / "plain.tflite", "--plain")
+    plain_info = json.loads((tmp_path / "plain.tflite.json").read_text())
+    assert not plain_info["batch_norm_folded"] and plain_info["softmax_beta"] == 1.0
+    np.testing.assert_allclose(SegmentationEngine(plain, backend="litert").predict_batch(frames), want, atol=1e-5)
+
     int8 = export(model, tmp_path / "int8.tflite", "--quantize", "int8", "--calibration", str(tiny_dataset))
     assert json.loads((tmp_path / "int8.tflite.json").read_text())["quantize"] == "int8"
     assert int8.stat().st_size < (tmp_path / "m.tflite").stat().st_size

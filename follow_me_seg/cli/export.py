@@ -31,6 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="weights/activations precision (int8 needs --calibration)")
     p.add_argument("--calibration", type=Path, help="folder of frames (or of images/) to calibrate int8 and check agreement on")
     p.add_argument("--frames", type=int, default=100, help="how many calibration/check frames to use")
+    p.add_argument("--plain", action="store_true",
+                   help="convert the graph as it is: no batch-norm folding, softmax left to XNNPACK (slower; for comparison)")
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
@@ -51,10 +53,13 @@ def read_frames(folder: Path, count: int) -> np.ndarray:
     return np.stack([resize_frame(read_rgb(files[i])) for i in picks])
 
 
-def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None = None) -> tuple[bytes, dict]:
+def litert_bytes(
+    model, quantize: str = "none", calibration: np.ndarray | None = None, plain: bool = False
+) -> tuple[bytes, dict]:
     """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input.
 
-    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``, ``softmax_beta``).
+    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``, ``softmax_beta``);
+    ``plain`` converts the graph as it is, without those two edits.
     """
     import tensorflow as tf
 
@@ -64,8 +69,9 @@ def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None =
 
     edits = {"batch_norm_folded": False, "softmax_beta": 1.0}
     try:
-        model = fold_batch_norms(model)
-        edits["batch_norm_folded"] = True
+        if not plain:
+            model = fold_batch_norms(model)
+            edits["batch_norm_folded"] = True
     except ValueError as err:
         warnings.warn(f"exporting without folding the batch norms: {err}", stacklevel=2)
 
@@ -88,7 +94,7 @@ def litert_bytes(model, quantize: str = "none", calibration: np.ndarray | None =
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Statistics for quantized inputs")  # the input is raw uint8
         flatbuffer = converter.convert()
-    if quantize == "none":
+    if quantize == "none" and not plain:
         flatbuffer = softmax_off_xnnpack(flatbuffer)
         edits["softmax_beta"] = SOFTMAX_BETA
     return flatbuffer, edits
@@ -99,8 +105,12 @@ def export_litert(
     out_path: str | os.PathLike,
     quantize: str = "none",
     calibration: np.ndarray | None = None,
+    plain: bool = False,
 ) -> dict:
-    """Write ``out_path`` (+ its ``.json``) atomically from a ``.keras`` model; return the recorded info."""
+    """Write ``out_path`` (+ its ``.json``) atomically from a ``.keras`` model; return the recorded info.
+
+    ``plain``: see ``litert_bytes``.
+    """
     import tensorflow as tf
 
     from follow_me_seg.atomic import atomic_path
@@ -111,7 +121,7 @@ def export_litert(
     if quantize == "int8" and calibration is None:
         raise ValueError("int8 quantisation needs calibration frames")
     model_path = Path(model_path)
-    flatbuffer, edits = litert_bytes(load_model(model_path), quantize, calibration)
+    flatbuffer, edits = litert_bytes(load_model(model_path), quantize, calibration, plain)
     info = {
         "source": model_path.name,
         "source_sha256": file_sha256(model_path),
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
     frames = read_frames(args.calibration, args.frames) if args.calibration else None
-    info = export_litert(model_path, out_path, args.quantize, frames)
+    info = export_litert(model_path, out_path, args.quantize, frames, args.plain)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1024:.0f} KiB, quantize {info['quantize']})")
 
     if frames is None:
