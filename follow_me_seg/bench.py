@@ -40,19 +40,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON report to write")
     p.add_argument("--frames", type=int, default=1000, help="timed frames per engine and input size")
     p.add_argument("--baseline-frames", type=int, default=200, help="timed frames for Keras model.predict")
-    p.add_argument("--warmup", type=int, default=20, help="untimed frames per pipeline and size before timing")
-    p.add_argument("--rounds", type=int, default=10,
-                   help="interleaved timing rounds (every pipeline in each), so slow spells hit all alike")
+    p.add_argument("--warmup", type=int, default=10, help="untimed frames before each timed block (at most 5 for Keras)")
+    p.add_argument("--rounds", type=int, default=25,
+                   help="timed blocks per pipeline and size, interleaved with the other pipelines' blocks")
     p.add_argument("--memory-frames", type=int, default=10000, help="frames for the engine's memory-growth run (0: skip)")
     p.add_argument("--distinct-frames", type=int, default=100, help="distinct validation frames to cycle through")
     p.add_argument("--threads", type=int, default=0, help="LiteRT CPU threads (0: every core)")
     p.add_argument("--no-int8", action="store_true", help="skip the int8 LiteRT variant")
     p.add_argument("--train-steps", type=int, default=20, help="timed training steps per feed (0: skip training)")
-    p.add_argument("--train-warmup", type=int, default=3, help="untimed training steps per feed")
+    p.add_argument("--train-warmup", type=int, default=3, help="untimed training steps per feed (first round)")
+    p.add_argument("--train-rounds", type=int, default=4, help="alternating timing rounds of the two training feeds")
     p.add_argument("--train-batch", type=int, default=64)
     p.add_argument("--train-images", type=int, default=1024, help="training pairs to decode and feed")
     args = p.parse_args(argv)
-    for name in ("frames", "baseline_frames", "distinct_frames", "rounds", "train_batch", "train_images"):
+    for name in ("frames", "baseline_frames", "distinct_frames", "rounds", "train_rounds", "train_batch", "train_images"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     for name in ("warmup", "memory_frames", "threads", "train_steps", "train_warmup"):
@@ -128,29 +129,29 @@ def full_path(predict: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarr
 
 
 def time_interleaved(
-    steps: dict[str, Callable[[np.ndarray], object]], frames: dict, counts: dict[str, int], rounds: int, warmup: int
+    steps: dict[str, Callable[[np.ndarray], object]], frames: dict, counts: dict[str, int], warmups: dict[str, int],
+    rounds: int,
 ) -> dict:
     """Latency percentiles and throughput of each step at each frame size.
 
-    The frames are timed in ``rounds`` interleaved slices (every step and size in each round), so that
-    a slow spell of a shared machine falls on all of them alike rather than on one; each step and size
-    gets ``counts[name]`` frames in all, cycling through its frames, after ``warmup`` untimed ones.
+    Each step and size gets ``counts[name]`` timed frames (cycling through its frames) in ``rounds``
+    blocks spread over the run, in a rotating order, so that a slow spell of a shared machine falls on
+    all steps alike. Each block starts with ``warmups[name]`` untimed frames, so that the threads and
+    caches the previous step left busy do not count against this one.
     """
     from tqdm import tqdm
 
-    for step in steps.values():
-        for sized in frames.values():
-            for i in range(warmup):
-                step(sized[i % len(sized)])
     times = {(name, size): [] for name in steps for size in frames}
     walls = dict.fromkeys(times, 0.0)
-    total = sum(counts[name] for name in steps) * len(frames)
-    with tqdm(total=total, desc="timing", unit="frame", leave=False, mininterval=1.0) as bar:
+    names = list(steps)
+    with tqdm(total=sum(counts.values()) * len(frames), desc="timing", unit="frame", leave=False, mininterval=1.0) as bar:
         for r in range(rounds):
-            for name, step in steps.items():
-                share = counts[name] * (r + 1) // rounds - counts[name] * r // rounds
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                step, share = steps[name], counts[name] * (r + 1) // rounds - counts[name] * r // rounds
                 for size, sized in frames.items():
                     done = times[name, size]
+                    for i in range(warmups[name] if share else 0):
+                        step(sized[i % len(sized)])
                     start = time.perf_counter()
                     for _ in range(share):
                         t0 = time.perf_counter()
@@ -289,11 +290,21 @@ def train_throughput(data: Path, args: argparse.Namespace) -> dict:
     model = build_fcn()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=training.WeightedCEDiceLoss((1.0, 1.5, 4.0), 0.5),
                   jit_compile=bool(gpus))  # as the train tool compiles it
-    for name, dataset in (("in_memory", in_memory), ("pipeline", pipeline)):
-        times = StepEnds()
-        model.fit(dataset, epochs=1, steps_per_epoch=args.train_warmup + args.train_steps, callbacks=[times], shuffle=False, verbose=0)
-        timed = times.ends[max(0, args.train_warmup - 1):]
-        row[f"{name}_images_per_s"] = (len(timed) - 1) * args.train_batch / (timed[-1] - timed[0]) if len(timed) > 1 else None
+    # Alternate the two feeds in rounds, so that a slow spell of a shared machine hits both alike.
+    # Each fit's first step (iterator start-up, and tracing in the first round) is not timed.
+    feeds = {"in_memory": in_memory, "pipeline": pipeline}
+    steps, seconds = dict.fromkeys(feeds, 0), dict.fromkeys(feeds, 0.0)
+    rounds = min(args.train_rounds, args.train_steps)
+    for r in range(rounds):
+        share = args.train_steps * (r + 1) // rounds - args.train_steps * r // rounds
+        warmup = max(1, args.train_warmup if r == 0 else 1)
+        for name in (feeds if r % 2 == 0 else reversed(list(feeds))):
+            times = StepEnds()
+            model.fit(feeds[name], epochs=1, steps_per_epoch=warmup + share, callbacks=[times], shuffle=False, verbose=0)
+            steps[name] += share
+            seconds[name] += times.ends[-1] - times.ends[warmup - 1]
+    for name in feeds:
+        row[f"{name}_images_per_s"] = steps[name] * args.train_batch / seconds[name] if seconds[name] else None
     if row["in_memory_images_per_s"] and row["pipeline_images_per_s"]:
         row["pipeline_over_in_memory"] = row["pipeline_images_per_s"] / row["in_memory_images_per_s"]
     return row
@@ -390,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
             engines[name], live[name] = bench_engine(path, name.split("_")[0], variant_threads, reference)
             steps[name] = full_path(live[name].predict)
         counts = {name: args.baseline_frames if name == "keras_predict" else args.frames for name in steps}
-        for name, timing in time_interleaved(steps, frames, counts, args.rounds, args.warmup).items():
+        warmups = {name: min(args.warmup, 5) if name == "keras_predict" else args.warmup for name in steps}
+        for name, timing in time_interleaved(steps, frames, counts, warmups, args.rounds).items():
             engines[name].update(timing)
         node = live[report["node_engine"]]
         report["stages_p50_ms"] = stage_times(node, frames["256x256"], min(args.frames, 200))
