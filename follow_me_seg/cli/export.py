@@ -1,9 +1,8 @@
 """``export``: turn a ``.keras`` follow-me model into a LiteRT (``.tflite``) model for the fast CPU engine.
 
 The LiteRT model takes the raw uint8 frame (normalisation is inside it) and returns the softmax
-probabilities. Its batch norms are folded into the convolutions (``folding.py``) and, for float32,
-its softmax runs on LiteRT's own kernel rather than XNNPACK's (``litert_graph.py``): both exact, both
-measured faster on CPU. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
+probabilities. Its batch norms are folded into the convolutions (``folding.py``): exact, and faster
+on CPU. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
 picks the ``.tflite`` automatically while it matches its ``.keras`` file. After writing, the tool runs
 the LiteRT model against Keras on a few frames and prints how well the class masks agree.
 """
@@ -32,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--calibration", type=Path, help="folder of frames (or of images/) to calibrate int8 and check agreement on")
     p.add_argument("--frames", type=int, default=100, help="how many calibration/check frames to use")
     p.add_argument("--plain", action="store_true",
-                   help="convert the graph as it is: no batch-norm folding, softmax left to XNNPACK (slower; for comparison)")
+                   help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
@@ -58,16 +57,15 @@ def litert_bytes(
 ) -> tuple[bytes, dict]:
     """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input.
 
-    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``, ``softmax_beta``);
-    ``plain`` converts the graph as it is, without those two edits.
+    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``); ``plain`` converts
+    the graph as it is, batch norms and all.
     """
     import tensorflow as tf
 
     from follow_me_seg.classes import INPUT_SIZE, normalise
     from follow_me_seg.folding import fold_batch_norms
-    from follow_me_seg.litert_graph import SOFTMAX_BETA, softmax_off_xnnpack
 
-    edits = {"batch_norm_folded": False, "softmax_beta": 1.0}
+    edits = {"batch_norm_folded": False}
     try:
         if not plain:
             model = fold_batch_norms(model)
@@ -93,11 +91,7 @@ def litert_bytes(
         converter.representative_dataset = lambda: ([frame[None]] for frame in calibration)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Statistics for quantized inputs")  # the input is raw uint8
-        flatbuffer = converter.convert()
-    if quantize == "none" and not plain:
-        flatbuffer = softmax_off_xnnpack(flatbuffer)
-        edits["softmax_beta"] = SOFTMAX_BETA
-    return flatbuffer, edits
+        return converter.convert(), edits
 
 
 def export_litert(
