@@ -297,7 +297,7 @@ def train_throughput(data: Path, args: argparse.Namespace) -> dict:
     rounds = min(args.train_rounds, args.train_steps)
     for r in range(rounds):
         share = args.train_steps * (r + 1) // rounds - args.train_steps * r // rounds
-        warmup = max(1, args.train_warmup if r == 0 else 1)
+        warmup = max(1, args.train_warmup) if r == 0 else 1
         for name in (feeds if r % 2 == 0 else reversed(list(feeds))):
             times = StepEnds()
             model.fit(feeds[name], epochs=1, steps_per_epoch=warmup + share, callbacks=[times], shuffle=False, verbose=0)

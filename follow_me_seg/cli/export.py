@@ -66,12 +66,12 @@ def litert_bytes(
     from follow_me_seg.folding import fold_batch_norms
 
     edits = {"batch_norm_folded": False}
-    try:
-        if not plain:
+    if not plain:
+        try:
             model = fold_batch_norms(model)
             edits["batch_norm_folded"] = True
-    except ValueError as err:
-        warnings.warn(f"exporting without folding the batch norms: {err}", stacklevel=2)
+        except ValueError as err:
+            warnings.warn(f"exporting without folding the batch norms: {err}", stacklevel=2)
 
     # Weights become graph constants: the converter cannot freeze Keras 3 variables by itself.
     trainable = [tf.constant(v.numpy()) for v in model.trainable_variables]
