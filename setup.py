@@ -18,7 +18,7 @@ setup(
         (f"share/{PACKAGE}/config", glob("config/*.yaml")),
     ],
     python_requires=">=3.10",
-    install_requires=["setuptools", "numpy>=1.26", "opencv-python-headless", "pyyaml", "tqdm", "matplotlib"],
+    install_requires=["setuptools", "numpy>=1.26", "opencv-python-headless", "pyyaml", "tqdm", "matplotlib", "pillow>=9.1"],
     extras_require={"tf": ["tensorflow>=2.16", "tensorboard"], "test": ["pytest", "catkin-pkg"]},
     zip_safe=False,
     maintainer="follow_me_seg maintainers",

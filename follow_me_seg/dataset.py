@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from follow_me_seg.classes import CLASS_COLOURS_RGB, INPUT_SIZE
+from follow_me_seg.classes import CLASS_COLOURS_RGB, HERO, INPUT_SIZE, NUM_CLASSES, PERSON
 from follow_me_seg.errors import DataError
 
 IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png")
@@ -118,11 +118,31 @@ def read_mask(path: str | os.PathLike, size: tuple[int, int] | None = None) -> n
     return ids
 
 
+def resize_mask(ids: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Resize class ids to ``size`` x ``size`` exactly as the original grader resized its ground truth.
+
+    The grader called scipy's ``misc.imresize`` on the 0/1 mask: Pillow's bilinear filter per channel
+    (area-weighted when shrinking), rounded back to 0/1. A class keeps a pixel where it covers about
+    half of it or more. A pixel kept by several classes gets the rarest (hero, then person); one kept
+    by none is background. The hero channel, the only one the score uses, is therefore exact.
+    """
+    if ids.shape == (size, size):
+        return ids
+    from PIL import Image
+
+    onehot = (ids[:, :, None] == np.arange(NUM_CLASSES, dtype=np.uint8)).astype(np.uint8)
+    small = np.asarray(Image.fromarray(onehot, "RGB").resize((size, size), Image.Resampling.BILINEAR))
+    out = np.zeros((size, size), np.uint8)
+    out[small[:, :, PERSON] > 0] = PERSON
+    out[small[:, :, HERO] > 0] = HERO
+    return out
+
+
 def load_pair(pair: Pair, size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
     """Read, check and resize one pair: (size, size, 3) RGB uint8 and (size, size) class ids."""
     image = read_rgb(pair.image)
     ids = read_mask(pair.mask, image.shape[:2])
-    return resize_frame(image, size), cv2.resize(ids, (size, size), interpolation=cv2.INTER_NEAREST)
+    return resize_frame(image, size), resize_mask(ids, size)
 
 
 def load_pairs(

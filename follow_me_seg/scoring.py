@@ -1,10 +1,14 @@
 """The follow-me score, as the original project grades it (docs/model-spec.md).
 
+* ground truth is shrunk to 160x160 as the grader did it (``dataset.resize_mask``);
 * a pixel is predicted as class c where its probability for c is above 0.5;
 * per-image IoU per class, 0 where the union is empty, averaged over all images of a set;
 * the hero is present (ground truth) / detected (prediction) where it has more than 3 pixels;
 * weight = TP / (TP + FP + FN) over the sets; final IoU = mean hero IoU of the sets with the hero;
 * final score = final IoU x weight.
+
+For one mixed folder, ``proxy_report`` splits the frames by ground-truth hero size into the shape of
+the three evaluation sets (close, none, far) and scores them the same way.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ PRESENCE_PIXELS = 3  # "present" means strictly more than this many hero pixels
 THRESHOLD = 0.5
 EVAL_SETS = ("following_images", "patrol_non_targ", "patrol_with_targ")
 HERO_SETS = ("following_images", "patrol_with_targ")
+CLOSE_PIXELS = 400  # proxy: a hero of at least this many pixels (160x160) is "close", else "far"
+PROXY_SETS = ("close", "none", "far")
+SIZE_BUCKETS = ((4, 20), (20, 50), (50, 100), (100, 400), (400, None))  # [low, high) hero pixels
+
+
+def bucket_name(low: int, high: int | None) -> str:
+    return f"{low}-{high}" if high else f"{low}+"
 
 
 @dataclass
 class SetScore:
-    """Running totals for one evaluation set."""
+    """Per-image results for one evaluation set."""
 
-    images: int = 0
-    iou_sum: np.ndarray = field(default_factory=lambda: np.zeros(NUM_CLASSES))
-    hero_iou_sum_present: float = 0.0  # hero IoU summed over frames where the hero is present
-    true_pos: int = 0
-    false_pos: int = 0
-    false_neg: int = 0
+    iou: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_CLASSES)))  # (N, C) per-image IoU
+    gt_hero_pixels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    pred_hero_pixels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
 
     def update(self, probs: np.ndarray, gt_ids: np.ndarray) -> None:
         """Add a batch: ``probs`` (N, H, W, C) softmax, ``gt_ids`` (N, H, W) class ids."""
@@ -39,30 +47,60 @@ class SetScore:
         inter = np.sum(pred & gt, axis=(1, 2))
         union = np.sum(pred | gt, axis=(1, 2))
         iou = np.divide(inter, union, out=np.zeros(inter.shape, float), where=union > 0)
-        gt_present = gt[..., HERO].sum(axis=(1, 2)) > PRESENCE_PIXELS
-        detected = pred[..., HERO].sum(axis=(1, 2)) > PRESENCE_PIXELS
-        self.images += len(gt_ids)
-        self.iou_sum += iou.sum(axis=0)
-        self.hero_iou_sum_present += float(iou[gt_present, HERO].sum())
-        self.true_pos += int(np.sum(gt_present & detected))
-        self.false_neg += int(np.sum(gt_present & ~detected))
-        self.false_pos += int(np.sum(~gt_present & detected))
+        self.iou = np.concatenate([self.iou, iou])
+        self.gt_hero_pixels = np.concatenate([self.gt_hero_pixels, gt[..., HERO].sum(axis=(1, 2))])
+        self.pred_hero_pixels = np.concatenate([self.pred_hero_pixels, pred[..., HERO].sum(axis=(1, 2))])
+
+    @classmethod
+    def merged(cls, scores: list[SetScore]) -> SetScore:
+        """All images of several sets as one."""
+        return cls(*(np.concatenate([getattr(s, name) for s in scores])
+                     for name in ("iou", "gt_hero_pixels", "pred_hero_pixels")))
+
+    def subset(self, keep: np.ndarray) -> SetScore:
+        """The images selected by the boolean array ``keep``."""
+        return SetScore(self.iou[keep], self.gt_hero_pixels[keep], self.pred_hero_pixels[keep])
 
     @property
-    def iou(self) -> np.ndarray:
-        """Mean IoU per class over all images of the set."""
-        return self.iou_sum / max(self.images, 1)
+    def images(self) -> int:
+        return len(self.iou)
 
     @property
-    def hero_frames(self) -> int:
-        return self.true_pos + self.false_neg
+    def present(self) -> np.ndarray:
+        return self.gt_hero_pixels > PRESENCE_PIXELS
+
+    @property
+    def detected(self) -> np.ndarray:
+        return self.pred_hero_pixels > PRESENCE_PIXELS
+
+    @property
+    def true_pos(self) -> int:
+        return int(np.sum(self.present & self.detected))
+
+    @property
+    def false_pos(self) -> int:
+        return int(np.sum(~self.present & self.detected))
+
+    @property
+    def false_neg(self) -> int:
+        return int(np.sum(self.present & ~self.detected))
+
+    @property
+    def mean_iou(self) -> np.ndarray:
+        """Mean IoU per class over all images of the set (0 for an empty set)."""
+        return self.iou.mean(axis=0) if self.images else np.zeros(NUM_CLASSES)
+
+    @property
+    def hero_iou_where_present(self) -> float:
+        present = self.present
+        return float(self.iou[present, HERO].mean()) if present.any() else 0.0
 
     def report(self) -> dict:
         return {
             "images": self.images,
-            "iou": {name: float(v) for name, v in zip(CLASS_NAMES, self.iou)},
-            "hero_present_frames": self.hero_frames,
-            "hero_iou_where_present": self.hero_iou_sum_present / max(self.hero_frames, 1),
+            "iou": {name: float(v) for name, v in zip(CLASS_NAMES, self.mean_iou)},
+            "hero_present_frames": int(self.present.sum()),
+            "hero_iou_where_present": self.hero_iou_where_present,
             "true_pos": self.true_pos,
             "false_pos": self.false_pos,
             "false_neg": self.false_neg,
@@ -76,9 +114,9 @@ def weight(scores: list[SetScore]) -> float:
     return tp / total if total else 0.0
 
 
-def followme_report(sets: dict[str, SetScore]) -> dict:
-    """Full report for the three evaluation sets (as named in ``EVAL_SETS``)."""
-    final_iou = float(np.mean([sets[name].iou[HERO] for name in HERO_SETS]))
+def followme_report(sets: dict[str, SetScore], hero_sets: tuple[str, ...] = HERO_SETS) -> dict:
+    """Report for the three evaluation sets: final IoU is the mean hero IoU of ``hero_sets``."""
+    final_iou = float(np.mean([sets[name].mean_iou[HERO] for name in hero_sets]))
     w = weight(list(sets.values()))
     return {
         "sets": {name: s.report() for name, s in sets.items()},
@@ -90,6 +128,42 @@ def followme_report(sets: dict[str, SetScore]) -> dict:
 
 def folder_report(score: SetScore, name: str = "folder") -> dict:
     """Report for one mixed folder: final IoU is the mean hero IoU over frames with the hero."""
-    final_iou = score.hero_iou_sum_present / max(score.hero_frames, 1)
+    final_iou = score.hero_iou_where_present
     w = weight([score])
     return {"sets": {name: score.report()}, "weight": w, "final_iou": final_iou, "final_score": final_iou * w}
+
+
+def detection_by_size(score: SetScore) -> dict[str, dict]:
+    """Found / present heroes per ground-truth size bucket (``SIZE_BUCKETS``, 160x160 pixels)."""
+    out = {}
+    for low, high in SIZE_BUCKETS:
+        in_bucket = (score.gt_hero_pixels >= low) & ((score.gt_hero_pixels < high) if high else True)
+        present = int(in_bucket.sum())
+        found = int((in_bucket & score.detected).sum())
+        out[bucket_name(low, high)] = {"found": found, "present": present, "rate": found / present if present else None}
+    return out
+
+
+def proxy_report(score: SetScore) -> dict:
+    """Score one mixed folder in the shape of the three evaluation sets.
+
+    Frames are split by ground-truth hero pixels: "close" (at least ``CLOSE_PIXELS``), "far" (4 to
+    ``CLOSE_PIXELS`` - 1) and "none" (3 or fewer), then scored exactly as the original scores
+    following_images, patrol_with_targ and patrol_non_targ. Adds detection per size bucket and the
+    false heroes on hero-free frames.
+    """
+    gt = score.gt_hero_pixels
+    sets = {
+        "close": score.subset(gt >= CLOSE_PIXELS),
+        "none": score.subset(gt <= PRESENCE_PIXELS),
+        "far": score.subset((gt > PRESENCE_PIXELS) & (gt < CLOSE_PIXELS)),
+    }
+    report = followme_report(sets, hero_sets=("close", "far"))
+    none = sets["none"]
+    report["detection_by_size"] = detection_by_size(score)
+    report["false_heroes"] = {
+        "frames": none.false_pos,
+        "hero_free_frames": none.images,
+        "rate": none.false_pos / none.images if none.images else None,
+    }
+    return report

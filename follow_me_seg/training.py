@@ -11,15 +11,48 @@ import numpy as np
 import tensorflow as tf
 
 from follow_me_seg.atomic import atomic_path
-from follow_me_seg.classes import HERO, NUM_CLASSES, normalise
-from follow_me_seg.scoring import SetScore, folder_report
+from follow_me_seg.classes import BACKGROUND, HERO, NUM_CLASSES, PERSON, normalise
+from follow_me_seg.scoring import CLOSE_PIXELS, PRESENCE_PIXELS, SetScore, proxy_report
 
-AUGMENTATIONS = ("horizontal flip", "brightness", "contrast", "saturation")
+AUGMENTATIONS = ("zoom-out", "horizontal flip", "brightness", "contrast", "saturation")
 
 
-def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-    """Random flip plus photometric jitter (hue is left alone: the hero is told apart by colour)."""
-    seeds = tf.random.experimental.stateless_split(seed, 4)
+def zoom_out(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, min_scale: float) -> tuple[tf.Tensor, tf.Tensor]:
+    """Shrink a frame by a random factor in [``min_scale``, 1] and mirror it outwards to full size.
+
+    Makes far-away, few-pixel heroes out of close ones. The mask is shrunk the same way, by area,
+    and each pixel keeps the classes covering at least half of it (hero first), as the grader's
+    ground truth does; the mirrored border continues the scene (ground, people) plausibly.
+    ``min_scale`` must be at least 0.5 so that one mirror reaches the border.
+    """
+    size = tf.shape(image)[0]
+    seeds = tf.random.experimental.stateless_split(seed, 3)
+    scale = tf.random.stateless_uniform([], seeds[0], min_scale, 1.0)
+    small = tf.maximum(tf.cast(tf.round(tf.cast(size, tf.float32) * scale), tf.int32), 1)
+    spare = size - small
+    top = tf.random.stateless_uniform([], seeds[1], 0, spare + 1, dtype=tf.int32)
+    left = tf.random.stateless_uniform([], seeds[2], 0, spare + 1, dtype=tf.int32)
+    pads = [[top, spare - top], [left, spare - left], [0, 0]]
+    onehot = tf.one_hot(tf.cast(labels, tf.int32), NUM_CLASSES)
+    image = tf.pad(tf.image.resize(image, [small, small], method="area"), pads, mode="SYMMETRIC")
+    cover = tf.pad(tf.image.resize(onehot, [small, small], method="area"), pads, mode="SYMMETRIC") >= 0.5
+    ids = tf.where(cover[..., HERO], HERO, tf.where(cover[..., PERSON], PERSON, BACKGROUND))
+    return image, tf.cast(ids, labels.dtype)
+
+
+def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, zoom_prob: float = 0.0,
+                 zoom_min_scale: float = 0.5) -> tuple[tf.Tensor, tf.Tensor]:
+    """Random zoom-out (with probability ``zoom_prob``), flip and photometric jitter.
+
+    Hue is left alone: the hero is told apart by colour.
+    """
+    seeds = tf.random.experimental.stateless_split(seed, 6)
+    if zoom_prob > 0:
+        zoom = tf.random.stateless_uniform([], seeds[4]) < zoom_prob
+        shapes = image.shape, labels.shape
+        image, labels = tf.cond(zoom, lambda: zoom_out(image, labels, seeds[5], zoom_min_scale),
+                                lambda: (image, labels))
+        image, labels = tf.ensure_shape(image, shapes[0]), tf.ensure_shape(labels, shapes[1])
     flip = tf.random.stateless_uniform([], seeds[0]) < 0.5
     image = tf.cond(flip, lambda: tf.reverse(image, [1]), lambda: image)
     labels = tf.cond(flip, lambda: tf.reverse(labels, [1]), lambda: labels)
@@ -27,6 +60,14 @@ def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor) -> tuple[
     image = tf.image.stateless_random_contrast(image, 0.75, 1.25, seeds[2])
     image = tf.image.stateless_random_saturation(image, 0.75, 1.25, seeds[3])
     return tf.clip_by_value(image, 0.0, 1.0), labels
+
+
+def size_strata(labels: np.ndarray) -> list[np.ndarray]:
+    """Frame indices split by hero size as the evaluation sets are: none, far (4-399 px), close."""
+    pixels = (labels == HERO).reshape(len(labels), -1).sum(axis=1)
+    idx = np.arange(len(labels))
+    return [idx[pixels <= PRESENCE_PIXELS], idx[(pixels > PRESENCE_PIXELS) & (pixels < CLOSE_PIXELS)],
+            idx[pixels >= CLOSE_PIXELS]]
 
 
 def _to_model_io(image01: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -41,35 +82,41 @@ def make_dataset(
     augment: bool = True,
     hero_fraction: float | None = None,
     seed: int = 0,
+    strata_weights: tuple[float, float, float] | None = None,
+    zoom_prob: float = 0.0,
+    zoom_min_scale: float = 0.5,
 ) -> tf.data.Dataset:
     """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
 
     Training data is cached, shuffled, augmented in parallel (unless ``augment`` is false),
-    repeated and prefetched.
-    ``hero_fraction`` oversamples frames that contain the hero to that share of each batch.
+    repeated and prefetched. Sampling, training only:
+
+    * ``strata_weights`` (none, far, close): each batch draws from frames without the hero, with a
+      far (4-399 px) hero and with a close hero in these shares (``size_strata``);
+    * else ``hero_fraction``: frames that contain the hero make up that share of each batch.
     """
     def source(idx: np.ndarray) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
         return ds.shuffle(len(idx), seed=seed, reshuffle_each_iteration=True).repeat() if training else ds
 
-    all_idx = np.arange(len(images))
-    if training and hero_fraction:
-        has_hero = (labels == HERO).reshape(len(labels), -1).sum(axis=1) > 3
-        parts = [all_idx[has_hero], all_idx[~has_hero]]
-        if all(len(p) for p in parts):
-            ds = tf.data.Dataset.sample_from_datasets(
-                [source(p) for p in parts], weights=[hero_fraction, 1 - hero_fraction], seed=seed
-            )
-        else:
-            ds = source(all_idx)
+    parts, weights = [np.arange(len(images))], [1.0]
+    if training and strata_weights:
+        parts, weights = size_strata(labels), list(strata_weights)
+    elif training and hero_fraction:
+        none, far, close = size_strata(labels)
+        parts, weights = [np.concatenate([far, close]), none], [hero_fraction, 1 - hero_fraction]
+    kept = [(p, w) for p, w in zip(parts, weights) if len(p) and w > 0]
+    if len(kept) > 1:
+        ds = tf.data.Dataset.sample_from_datasets([source(p) for p, _ in kept], weights=[w for _, w in kept], seed=seed)
     else:
-        ds = source(all_idx)
+        ds = source(kept[0][0] if kept else parts[0])
 
     ds = ds.map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y), num_parallel_calls=tf.data.AUTOTUNE)
     if training and augment:
         seeds = tf.data.Dataset.random(seed=seed).batch(2)
         ds = tf.data.Dataset.zip((ds, seeds)).map(
-            lambda xy, s: augment_pair(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE
+            lambda xy, s: augment_pair(xy[0], xy[1], s, zoom_prob, zoom_min_scale),
+            num_parallel_calls=tf.data.AUTOTUNE,
         )
     ds = ds.map(_to_model_io, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.batch(batch_size, drop_remainder=training).prefetch(tf.data.AUTOTUNE)
@@ -124,8 +171,27 @@ def recalibrate_batchnorm(model: keras.Model, images: np.ndarray, batch_size: in
             layer.momentum = momentum
 
 
+def proxy_logs(report: dict) -> dict[str, float]:
+    """Flat per-epoch log entries (CSV, TensorBoard) from a ``proxy_report``."""
+    logs = {
+        "val_proxy_score": report["final_score"],
+        "val_proxy_iou": report["final_iou"],
+        "val_proxy_weight": report["weight"],
+        "val_close_hero_iou": report["sets"]["close"]["iou"]["hero"],
+        "val_far_hero_iou": report["sets"]["far"]["iou"]["hero"],
+        "val_false_hero_rate": report["false_heroes"]["rate"] or 0.0,
+    }
+    for name, bucket in report["detection_by_size"].items():
+        logs[f"val_found_{name.replace('-', '_').replace('+', 'up')}"] = bucket["rate"] or 0.0
+    return logs
+
+
 class FollowMeValidation(keras.callbacks.Callback):
-    """Recalibrates batch norm, then adds ``val_loss`` and the follow-me score to each epoch's logs."""
+    """Recalibrates batch norm, then adds ``val_loss`` and the validation proxy's figures to the logs.
+
+    The proxy (``scoring.proxy_report``) scores validation in the shape of the three evaluation sets;
+    ``val_proxy_score`` is what the best checkpoint is chosen by.
+    """
 
     def __init__(self, dataset: tf.data.Dataset, labels: np.ndarray, loss: keras.losses.Loss,
                  calibration_images: np.ndarray):
@@ -142,17 +208,14 @@ class FollowMeValidation(keras.callbacks.Callback):
             probs = keras.ops.convert_to_numpy(probs)
             score.update(probs, self.labels[start:start + len(probs)])
             start += len(probs)
-        report = folder_report(score)
+        report = proxy_report(score)
         logs = logs if logs is not None else {}
-        logs.update(
-            val_loss=sum(losses) / start,
-            val_hero_iou=report["final_iou"],
-            val_weight=report["weight"],
-            val_followme_score=report["final_score"],
-        )
+        logs.update(val_loss=sum(losses) / start, **proxy_logs(report))
+        found = "  ".join(f"{k} {v['found']}/{v['present']}" for k, v in report["detection_by_size"].items())
         print(
-            f"\nvalidation: loss {logs['val_loss']:.4f}  hero IoU {report['final_iou']:.3f}  "
-            f"weight {report['weight']:.3f}  follow-me score {report['final_score']:.3f}"
+            f"\nvalidation: loss {logs['val_loss']:.4f}  proxy score {report['final_score']:.3f} "
+            f"(IoU {report['final_iou']:.3f} x weight {report['weight']:.3f})  found by px: {found}  "
+            f"false heroes {report['false_heroes']['frames']}/{report['false_heroes']['hero_free_frames']}"
         )
 
 
@@ -174,7 +237,8 @@ def plot_history(csv_path: str | os.PathLike, png_path: str | os.PathLike) -> No
             ax_loss.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)
     ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss")
     ax_loss.legend()
-    for key, label in (("val_followme_score", "follow-me score"), ("val_hero_iou", "hero IoU"), ("val_weight", "weight")):
+    for key, label in (("val_proxy_score", "proxy score"), ("val_found_4_20", "found 4-20 px"),
+                       ("val_found_20_50", "found 20-50 px"), ("val_false_hero_rate", "false hero rate")):
         if key in rows[0]:
             ax_score.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)
     ax_score.set(xlabel="epoch", title="Validation", ylim=(0, 1))
@@ -220,3 +284,21 @@ def best_logged(csv_path: Path, key: str) -> float | None:
     with open(csv_path, newline="") as f:
         values = [float(r[key]) for r in csv.DictReader(f) if r.get(key)]
     return max(values, default=None)
+
+
+def load_weights_from(model: keras.Model, path: Path) -> None:
+    """Copy the weights of the saved model at ``path`` into ``model``, layer by layer by name.
+
+    Fails with a ModelError when the saved model is not the same network.
+    """
+    from follow_me_seg.errors import ModelError
+
+    try:
+        source = keras.models.load_model(path, compile=False)
+    except Exception as err:  # Keras raises many types for a bad file
+        raise ModelError(f"cannot load --init model {path}: {err}") from None
+    names = [layer.name for layer in model.layers]
+    if [layer.name for layer in source.layers] != names or source.count_params() != model.count_params():
+        raise ModelError(f"--init model {path} is not the follow-me FCN ({source.count_params():,} parameters)")
+    for layer in model.layers:
+        layer.set_weights(source.get_layer(layer.name).get_weights())

@@ -148,38 +148,50 @@ def test_train_resume_then_evaluate_on_real_data(tmp_path, monkeypatch):
 
     backup_end = keras.callbacks.BackupAndRestore.on_epoch_end
 
-    def interrupt_after_second_epoch(self, epoch, logs=None):
-        backup_end(self, epoch, logs)
-        if epoch == 1:
+    def killed_before_second_backup(self, epoch, logs=None):
+        if epoch == 1:  # the epoch's CSV row is written, its backup is not: the worst moment to die
             raise KeyboardInterrupt
+        backup_end(self, epoch, logs)
 
-    monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_epoch_end", interrupt_after_second_epoch)
+    assert_clean_error(run_tool("train", *args, "--resume"), "no run to resume")
+    monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_epoch_end", killed_before_second_backup)
     with pytest.raises(KeyboardInterrupt):
         train.main(args)
     monkeypatch.undo()
     assert (out / "backup").is_dir()
     assert len(list(csv.DictReader((out / "history.csv").open()))) == 2
 
-    # a plain re-run refuses to clobber the interrupted run; --resume picks it up at the third epoch
+    # a plain re-run refuses to clobber the interrupted run; --resume redoes the second epoch
     assert_clean_error(run_tool("train", *args), "--resume")
     proc = run_tool("train", *args, "--resume")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "Epoch 3/3" in proc.stdout and "Epoch 1/3" not in proc.stdout
+    assert "Epoch 2/3" in proc.stdout and "Epoch 1/3" not in proc.stdout
     history = list(csv.DictReader((out / "history.csv").open()))
-    assert [int(r["epoch"]) for r in history] == [0, 1, 2]
-    assert {"loss", "val_loss", "val_followme_score"} <= set(history[0])
+    assert [int(r["epoch"]) for r in history] == [0, 1, 2]  # never an epoch twice
+    assert {"loss", "val_loss", "val_proxy_score", "val_found_4_20", "val_false_hero_rate"} <= set(history[0])
     for name in ("best.keras", "last.keras", "loss_curves.png"):
         assert (out / name).is_file(), name
     assert any((out / "tensorboard").rglob("events.out.tfevents.*"))
     assert not list(out.glob(".*partial*")) and not (out / "backup").exists()
 
+    # a finished run is never trained over without --overwrite; --resume has nothing to do
+    best = (out / "best.keras").read_bytes()
+    assert_clean_error(run_tool("train", *args), "finished run", "--overwrite")
+    proc = run_tool("train", *args, "--resume")
+    assert proc.returncode == 0 and "nothing to resume" in proc.stdout and "Epoch" not in proc.stdout
+    assert (out / "best.keras").read_bytes() == best
+    assert len(list(csv.DictReader((out / "history.csv").open()))) == 3
+
     proc = run_tool("evaluate", "--model", out / "best.keras", "--data", data / "validation",
                     "--out", tmp_path / "ev", "--samples", 1)
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads((tmp_path / "ev" / "report.json").read_text())
-    assert report["sets"]["validation"]["images"] == 1184
-    assert 0.0 <= report["final_score"] <= 1.0
-    assert np.isclose(report["final_score"], report["final_iou"] * report["weight"])
+    assert report["folder"]["sets"]["validation"]["images"] == 1184
+    proxy = report["proxy"]
+    assert sum(s["images"] for s in proxy["sets"].values()) == 1184
+    assert 0.0 <= proxy["final_score"] <= 1.0
+    assert np.isclose(proxy["final_score"], proxy["final_iou"] * proxy["weight"])
+    assert (tmp_path / "ev" / "detection_by_size.png").is_file()
 
 
 def test_atomic_write_is_all_or_nothing(tmp_path):

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.atomic import write_json_atomic
     from follow_me_seg.dataset import find_pairs, load_pairs
     from follow_me_seg.engine import SegmentationEngine
-    from follow_me_seg.scoring import SetScore, folder_report, followme_report
+    from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.target import class_ids
     from tqdm import tqdm
 
@@ -107,15 +107,24 @@ def main(argv: list[str] | None = None) -> int:
 
     if set(scores) == set(EVAL_SETS):
         report = followme_report(scores)
+        report["detection_by_size"] = detection_by_size(SetScore.merged(list(scores.values())))
+        by_size = report["detection_by_size"]
     else:
         ((name, score),) = scores.items()
-        report = folder_report(score, name)
+        report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
+        by_size = report["proxy"]["detection_by_size"]
     report.update(model=str(engine.model_path), data=str(args.data.resolve()))
     write_json_atomic(args.out / "report.json", report)
+    plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")
-    print_report(report)
-    print(f"report: {args.out / 'report.json'}" + (f", samples: {args.out / 'samples.png'}" if samples else ""))
+    if "proxy" in report:
+        print_proxy(report["proxy"], report["folder"])
+    else:
+        print_report(report)
+        print_detection(by_size)
+    print(f"report: {args.out / 'report.json'}, detection by hero size: {args.out / 'detection_by_size.png'}"
+          + (f", samples: {args.out / 'samples.png'}" if samples else ""))
     return 0
 
 
@@ -127,6 +136,48 @@ def print_report(report: dict) -> None:
         print(f"{name:<22}{s['images']:>7}{iou['background']:>8.3f}{iou['person']:>11.3f}{iou['hero']:>9.3f}"
               f"{s['true_pos']:>6}{s['false_pos']:>6}{s['false_neg']:>6}")
     print(f"weight {report['weight']:.4f}   final IoU {report['final_iou']:.4f}   final score {report['final_score']:.4f}")
+
+
+def print_detection(by_size: dict) -> None:
+    """Heroes found / present per ground-truth size bucket."""
+    print("heroes found by size (160x160 px): " + "  ".join(
+        f"{name} {b['found']}/{b['present']}" + (f" ({b['rate']:.0%})" if b["present"] else "")
+        for name, b in by_size.items()))
+
+
+def print_proxy(proxy: dict, folder: dict) -> None:
+    """The validation proxy of the three evaluation sets, then the plain one-folder score."""
+    print("validation proxy of the three evaluation sets (close: 400+ hero px, far: 4-399, none: 0-3)")
+    print_report(proxy)
+    print_detection(proxy["detection_by_size"])
+    false = proxy["false_heroes"]
+    print(f"false heroes on hero-free frames: {false['frames']}/{false['hero_free_frames']}"
+          + (f" ({false['rate']:.1%})" if false["hero_free_frames"] else ""))
+    print(f"one-folder score (hero IoU where present x weight): {folder['final_score']:.4f}")
+
+
+def plot_detection_by_size(by_size: dict, path: Path, title: str = "") -> None:
+    """A bar chart of the detection rate per hero-size bucket, with found/present on each bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from follow_me_seg.atomic import atomic_path
+
+    names = list(by_size)
+    rates = [by_size[n]["rate"] or 0.0 for n in names]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    bars = ax.bar(names, rates, color="tab:blue")
+    for bar, name in zip(bars, names):
+        ax.annotate(f"{by_size[name]['found']}/{by_size[name]['present']}", (bar.get_x() + bar.get_width() / 2,
+                    bar.get_height()), ha="center", va="bottom", fontsize=8)
+    ax.set(xlabel="hero size in the 160x160 ground truth (pixels)", ylabel="heroes found", ylim=(0, 1.1),
+           title=f"Detection rate by hero size {title}".strip())
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=90)
+    plt.close(fig)
 
 
 entry = run_cli(main)

@@ -27,12 +27,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="cosine: short warm-up then cosine decay to 1%% of --lr")
     p.add_argument("--class-weights", type=float, nargs=3, default=(1.0, 1.5, 4.0), metavar=("BG", "PERSON", "HERO"))
     p.add_argument("--dice-weight", type=float, default=0.5, help="weight of the hero soft-Dice term (0 disables)")
-    p.add_argument("--hero-fraction", type=float, default=0.5, help="share of each batch drawn from frames with the hero (0 disables)")
-    p.add_argument("--no-augment", action="store_true", help="turn off flips and photometric jitter")
+    p.add_argument("--strata", type=float, nargs=3, default=(0.35, 0.45, 0.2), metavar=("NONE", "FAR", "CLOSE"),
+                   help="shares of each batch drawn from frames without the hero, with a far (4-399 px) and "
+                        "with a close (400+ px) hero")
+    p.add_argument("--no-strata", action="store_true", help="sample by --hero-fraction instead of --strata")
+    p.add_argument("--hero-fraction", type=float, default=0.5,
+                   help="with --no-strata: share of each batch drawn from frames with the hero (0: uniform)")
+    p.add_argument("--zoom-prob", type=float, default=0.5,
+                   help="share of training frames zoomed out (shrunk and mirrored outwards); 0 disables")
+    p.add_argument("--zoom-min-scale", type=float, default=0.5, help="smallest zoom-out factor, in [0.5, 1)")
+    p.add_argument("--no-augment", action="store_true", help="turn off zoom-out, flips and photometric jitter")
+    p.add_argument("--init", type=Path, help="start from this model's weights (fine-tuning) instead of random ones")
     p.add_argument("--bn-calibration-frames", type=int, default=640,
                    help="plain training frames used to re-estimate batch-norm statistics each epoch")
     p.add_argument("--limit", type=int, default=0, help="use only the first N pairs of each split (smoke tests)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --output")
+    p.add_argument("--overwrite", action="store_true", help="replace the run (finished or not) in --output")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     for name in ("epochs", "steps_per_epoch", "validation_steps", "batch_size", "bn_calibration_frames"):
@@ -40,6 +50,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0 <= args.hero_fraction < 1:
         p.error("--hero-fraction must be in [0, 1)")
+    if min(args.strata) < 0 or sum(args.strata) <= 0:
+        p.error("--strata must be three shares >= 0 with a positive sum")
+    if not 0 <= args.zoom_prob <= 1 or not 0.5 <= args.zoom_min_scale < 1:
+        p.error("--zoom-prob must be in [0, 1] and --zoom-min-scale in [0.5, 1)")
     return args
 
 
@@ -52,16 +66,22 @@ def _split_dir(data: Path, name: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from follow_me_seg import run_folder
     from follow_me_seg.dataset import find_pairs, load_pairs
 
     train_pairs = find_pairs(_split_dir(args.data, "train"))
     val_pairs = find_pairs(_split_dir(args.data, "validation"))
+    if args.init is not None and not args.init.is_file():
+        raise DataError(f"--init model not found: {args.init}")
     if args.limit:
         train_pairs, val_pairs = train_pairs[: args.limit], val_pairs[: args.limit]
-    backup_dir = args.output / "backup"
-    csv_path = args.output / "history.csv"
-    if backup_dir.exists() and not args.resume:
-        raise DataError(f"{args.output} holds an interrupted run: pass --resume, or choose another --output")
+    if not run_folder.prepare(args.output, args.resume, args.overwrite):
+        return 0
+    csv_path = args.output / run_folder.HISTORY
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    run_folder.mark(args.output, finished=False, settings=settings)
+    if args.resume:
+        run_folder.trim_history(csv_path, run_folder.resume_epoch(args.output))
 
     import keras
     import tensorflow as tf
@@ -72,11 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     keras.utils.set_random_seed(args.seed)
     train_x, train_y = load_pairs(train_pairs, desc="reading train")
     val_x, val_y = load_pairs(val_pairs, desc="reading validation")
-    print(f"train: {len(train_x)} pairs, validation: {len(val_x)} pairs")
+    strata = [len(s) for s in training.size_strata(train_y)]
+    print(f"train: {len(train_x)} pairs (no hero {strata[0]}, far hero {strata[1]}, close hero {strata[2]}), "
+          f"validation: {len(val_x)} pairs")
 
     train_ds = training.make_dataset(
         train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
-        hero_fraction=args.hero_fraction, seed=args.seed,
+        hero_fraction=args.hero_fraction, seed=args.seed, strata_weights=None if args.no_strata else tuple(args.strata),
+        zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
@@ -87,10 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     gpus = tf.config.list_physical_devices("GPU")
     strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
     print(f"devices: {len(gpus)} GPU(s)" + (f", mirrored over {strategy.num_replicas_in_sync}" if len(gpus) > 1 else ""))
-    args.output.mkdir(parents=True, exist_ok=True)
     total_steps = args.epochs * args.steps_per_epoch
     with strategy.scope():
         model = build_fcn()
+        if args.init is not None:
+            training.load_weights_from(model, args.init)
         lr = args.lr
         if args.schedule == "cosine":
             warmup = min(200, total_steps // 10)
@@ -104,19 +128,20 @@ def main(argv: list[str] | None = None) -> int:
     callbacks = [
         training.FollowMeValidation(val_ds, val_labels, loss, calibration),
         keras.callbacks.ModelCheckpoint(
-            args.output / ".best.partial.keras", monitor="val_followme_score", mode="max", save_best_only=True,
-            initial_value_threshold=training.best_logged(csv_path, "val_followme_score") if args.resume else None,
+            args.output / ".best.partial.keras", monitor="val_proxy_score", mode="max", save_best_only=True,
+            initial_value_threshold=training.best_logged(csv_path, "val_proxy_score") if args.resume else None,
         ),
         keras.callbacks.ModelCheckpoint(args.output / ".last.partial.keras"),
         training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras"}, args.output),
         keras.callbacks.CSVLogger(csv_path, append=args.resume),
         training.PlotHistory(csv_path, args.output / "loss_curves.png"),
         keras.callbacks.TensorBoard(args.output / "tensorboard", update_freq="epoch"),
-        keras.callbacks.BackupAndRestore(backup_dir),
+        keras.callbacks.BackupAndRestore(args.output / run_folder.BACKUP_DIR),
     ]
     model.fit(train_ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=1,
               shuffle=False)  # the tf.data pipeline shuffles
-    shutil.rmtree(backup_dir, ignore_errors=True)
+    shutil.rmtree(args.output / run_folder.BACKUP_DIR, ignore_errors=True)
+    run_folder.mark(args.output, finished=True, settings=settings)
     print(f"done: best model {args.output / 'best.keras'}, last model {args.output / 'last.keras'}")
     return 0
 
