@@ -85,6 +85,7 @@ def make_dataset(
     strata_weights: tuple[float, float, float] | None = None,
     zoom_prob: float = 0.0,
     zoom_min_scale: float = 0.5,
+    negatives: tf.data.Dataset | None = None,
 ) -> tf.data.Dataset:
     """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
 
@@ -94,6 +95,9 @@ def make_dataset(
     * ``strata_weights`` (none, far, close): each batch draws from frames without the hero, with a
       far (4-399 px) hero and with a close hero in these shares (``size_strata``);
     * else ``hero_fraction``: frames that contain the hero make up that share of each batch.
+
+    ``negatives`` (with ``strata_weights``) replaces the uniform draw of hero-free frames, for example
+    with ``HardNegativeMiner.dataset``.
     """
     def source(idx: np.ndarray) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
@@ -105,11 +109,13 @@ def make_dataset(
     elif training and hero_fraction:
         none, far, close = size_strata(labels)
         parts, weights = [np.concatenate([far, close]), none], [hero_fraction, 1 - hero_fraction]
-    kept = [(p, w) for p, w in zip(parts, weights) if len(p) and w > 0]
+    use_negatives = training and strata_weights and negatives is not None
+    kept = [(negatives if use_negatives and k == 0 else source(p), w)
+            for k, (p, w) in enumerate(zip(parts, weights)) if len(p) and w > 0]
     if len(kept) > 1:
-        ds = tf.data.Dataset.sample_from_datasets([source(p) for p, _ in kept], weights=[w for _, w in kept], seed=seed)
+        ds = tf.data.Dataset.sample_from_datasets([d for d, _ in kept], weights=[w for _, w in kept], seed=seed)
     else:
-        ds = source(kept[0][0] if kept else parts[0])
+        ds = kept[0][0] if kept else source(parts[0])
 
     ds = ds.map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y), num_parallel_calls=tf.data.AUTOTUNE)
     if training and augment:

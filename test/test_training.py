@@ -117,3 +117,40 @@ def test_init_weights_copies_a_saved_model_and_refuses_another(tmp_path, untrain
     (tmp_path / "broken.keras").write_bytes(b"nonsense")
     with pytest.raises(ModelError, match="cannot load"):
         load_weights_from(model, tmp_path / "broken.keras")
+
+
+def test_hard_negative_miner_draws_the_frames_the_model_gets_wrong(tmp_path):
+    import keras
+
+    from follow_me_seg.hard_negatives import HardNegativeMiner
+    from red_hero_model import save_red_hero_model
+
+    model = keras.models.load_model(save_red_hero_model(tmp_path / "red.keras"), compile=False)
+    images = np.zeros((20, INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    images[:2, :4, :4] = (255, 0, 0)  # two hero-free frames with a red patch: false heroes for this model
+    for i in range(20):
+        images[i, -1, -1] = i  # tell the frames apart
+    labels = np.zeros((20, INPUT_SIZE, INPUT_SIZE), np.uint8)
+    miner = HardNegativeMiner(images, labels, boost=9.0, batch_size=8)
+    drawn = [int(x.numpy()[-1, -1, 0]) for x, _ in miner.dataset(seed=0).take(400)]
+    assert np.mean(np.array(drawn) < 2) < 0.2  # before mining: uniform, 2 of 20
+    assert miner.mine(model) == 2
+    drawn = [int(x.numpy()[-1, -1, 0]) for x, _ in miner.dataset(seed=1).take(400)]
+    assert 0.35 < np.mean(np.array(drawn) < 2) < 0.65  # 2 x 10 / (2 x 10 + 18) = 0.53
+
+
+def test_stratified_pipeline_takes_its_hero_free_frames_from_the_miner():
+    from follow_me_seg.hard_negatives import HardNegativeMiner
+    from follow_me_seg.training import make_dataset
+
+    images = np.zeros((12, INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    labels = np.zeros((12, INPUT_SIZE, INPUT_SIZE), np.uint8)
+    labels[6:, :10, :10] = HERO
+    negatives = np.full((3, INPUT_SIZE, INPUT_SIZE, 3), 200, np.uint8)  # brighter than any frame above
+    miner = HardNegativeMiner(negatives, np.zeros((3, INPUT_SIZE, INPUT_SIZE), np.uint8), boost=1.0)
+    ds = make_dataset(images, labels, batch_size=16, training=True, augment=False, seed=0,
+                      strata_weights=(0.5, 0.5, 0.0), negatives=miner.dataset(0))
+    x, y = next(iter(ds))
+    bright = x.numpy().mean(axis=(1, 2, 3)) > 0
+    hero = y.numpy()[..., HERO].sum(axis=(1, 2)) > 0
+    assert bright.any() and np.array_equal(bright, ~hero)  # every hero-free frame came from the miner

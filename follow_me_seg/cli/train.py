@@ -31,6 +31,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="shares of each batch drawn from frames without the hero, with a far (4-399 px) and "
                         "with a close (400+ px) hero")
     p.add_argument("--no-strata", action="store_true", help="sample by --hero-fraction instead of --strata")
+    p.add_argument("--hard-negative-boost", type=float, default=10.0,
+                   help="with --strata: hero-free frames the model gives a false hero (re-mined every epoch) "
+                        "are drawn this many times as often as the others; 0 disables")
     p.add_argument("--hero-fraction", type=float, default=0.5,
                    help="with --no-strata: share of each batch drawn from frames with the hero (0: uniform)")
     p.add_argument("--zoom-prob", type=float, default=0.5,
@@ -50,6 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0 <= args.hero_fraction < 1:
         p.error("--hero-fraction must be in [0, 1)")
+    if args.hard_negative_boost < 0:
+        p.error("--hard-negative-boost must be at least 0")
     if min(args.strata) < 0 or sum(args.strata) <= 0:
         p.error("--strata must be three shares >= 0 with a positive sum")
     if not 0 <= args.zoom_prob <= 1 or not 0.5 <= args.zoom_min_scale < 1:
@@ -96,10 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"train: {len(train_x)} pairs (no hero {strata[0]}, far hero {strata[1]}, close hero {strata[2]}), "
           f"validation: {len(val_x)} pairs")
 
+    miner = None
+    if args.hard_negative_boost and not args.no_strata:
+        from follow_me_seg.hard_negatives import HardNegativeMiner
+
+        none = training.size_strata(train_y)[0]
+        miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
     train_ds = training.make_dataset(
         train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
         hero_fraction=args.hero_fraction, seed=args.seed, strata_weights=None if args.no_strata else tuple(args.strata),
         zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
+        negatives=miner.dataset(args.seed) if miner else None,
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
@@ -127,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     callbacks = [
         training.FollowMeValidation(val_ds, val_labels, loss, calibration),
+        *([miner] if miner else []),  # after validation: mines with the recalibrated batch norms
         keras.callbacks.ModelCheckpoint(
             args.output / ".best.partial.keras", monitor="val_proxy_score", mode="max", save_best_only=True,
             initial_value_threshold=training.best_logged(csv_path, "val_proxy_score") if args.resume else None,
