@@ -33,7 +33,7 @@ setup(
             "preprocess = follow_me_seg.cli.preprocess:entry",
             "infer = follow_me_seg.cli.infer:entry",
             "export = follow_me_seg.cli.export:entry",
-            "bench = follow_me_seg.bench:entry",
+            "bench = follow_me_seg.inference.bench:entry",
             "segmentation_node = follow_me_seg.nodes.segmentation_node:main",
             "follower_node = follow_me_seg.nodes.follower_node:main",
             "frame_source = follow_me_seg.nodes.frame_source_node:main",

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from follow_me_seg.bench import SIZES, main
-from follow_me_seg.engine import litert_interpreter_class
+from follow_me_seg.inference.bench import SIZES, main
+from follow_me_seg.inference.litert_backend import litert_interpreter_class
 
 
 def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
@@ -55,7 +55,7 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
 
 
 def test_bench_missing_model_is_one_line(tmp_path, monkeypatch, capsys):
-    from follow_me_seg.bench import entry
+    from follow_me_seg.inference.bench import entry
 
     monkeypatch.setattr("sys.argv", ["bench", "--model", str(tmp_path / "nope.keras"), "--out", str(tmp_path / "b.json")])
     with pytest.raises(SystemExit) as exit_info:

@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 
 from follow_me_seg.classes import HERO, normalise
-from follow_me_seg.engine import SegmentationEngine, choose_backend, default_model_path, litert_interpreter_class
+from follow_me_seg.inference.common import default_model_path, file_sha256
+from follow_me_seg.inference.engine import SegmentationEngine, choose_backend
+from follow_me_seg.inference.litert_backend import litert_interpreter_class
+from follow_me_seg.inference.tensorflow_backend import load_model
 from follow_me_seg.errors import FollowMeError, ModelError
 from follow_me_seg.target import class_ids, extract_target
 
@@ -69,8 +72,6 @@ def agreement_model(frames, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def keras_probs(agreement_model, frames) -> np.ndarray:
-    from follow_me_seg.engine import load_model
-
     return load_model(agreement_model).predict(normalise(frames[1].astype(np.float32)), verbose=0)
 
 
@@ -177,8 +178,6 @@ def test_bad_frames(untrained_model_path):
 
 @needs_litert
 def test_export_round_trip(untrained_model_path, tmp_path, tiny_dataset):
-    from follow_me_seg.engine import file_sha256, load_model
-
     model = exported(untrained_model_path, tmp_path)
     info = json.loads((tmp_path / "m.tflite.json").read_text())
     assert info["source_sha256"] == file_sha256(model) and info["quantize"] == "none"

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.classes import HERO
     from follow_me_seg.control import ControlParams, FollowController
     from follow_me_seg.dataset import list_images, read_rgb
-    from follow_me_seg.engine import SegmentationEngine
+    from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.overlay import draw_overlay
     from follow_me_seg.frame_processing import segment_frame
 

@@ -66,7 +66,7 @@ def machine_info() -> dict:
     """CPU, cores, library versions and GPUs of this machine."""
     import tensorflow as tf
 
-    from follow_me_seg.engine import litert_interpreter_class
+    from follow_me_seg.inference.litert_backend import litert_interpreter_class
 
     cpu = platform.processor()
     cpuinfo = Path("/proc/cpuinfo")
@@ -174,7 +174,7 @@ def bench_keras(model_path: Path, frames: dict) -> tuple[dict, Callable, object]
     """
     from follow_me_seg.classes import normalise
     from follow_me_seg.dataset import resize_frame
-    from follow_me_seg.engine import load_model
+    from follow_me_seg.inference.tensorflow_backend import load_model
 
     start = time.perf_counter()
     model = load_model(model_path)
@@ -191,8 +191,8 @@ def bench_keras(model_path: Path, frames: dict) -> tuple[dict, Callable, object]
 
 def bench_engine(engine_path: Path, backend: str, threads: int | None, reference: dict) -> tuple[dict, object]:
     """Load, warm up and check one engine backend; returns its row and the engine."""
-    from follow_me_seg.cli.export import mask_agreement
-    from follow_me_seg.engine import SegmentationEngine
+    from follow_me_seg.inference.agreement import mask_agreement
+    from follow_me_seg.inference.engine import SegmentationEngine
 
     start = time.perf_counter()
     engine = SegmentationEngine(engine_path, backend=backend, threads=threads, warm_up=False)
@@ -366,9 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.atomic import write_json_atomic
     from follow_me_seg.classes import normalise
-    from follow_me_seg.cli.export import export_litert, read_frames
     from follow_me_seg.dataset import resize_frame
-    from follow_me_seg.engine import choose_backend, default_model_path, litert_interpreter_class
+    from follow_me_seg.inference.agreement import read_frames
+    from follow_me_seg.inference.common import default_model_path
+    from follow_me_seg.inference.engine import choose_backend
+    from follow_me_seg.inference.export import export_litert
+    from follow_me_seg.inference.litert_backend import litert_interpreter_class
 
     model_path = Path(args.model) if args.model else default_model_path()
     report: dict = {"machine": machine_info(), "model": str(model_path), "settings": {k: str(v) for k, v in vars(args).items()}}
