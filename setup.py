@@ -10,7 +10,7 @@ setup(
     name=PACKAGE,
     version="0.1.0",
     packages=find_packages(exclude=["test", "test.*"]),
-    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.json"]},
+    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.xml", "models/*.bin", "models/*.json"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),
@@ -19,7 +19,7 @@ setup(
     ],
     python_requires=">=3.10",
     install_requires=["setuptools", "numpy>=1.26", "opencv-python-headless", "pyyaml", "tqdm", "matplotlib"],
-    extras_require={"tf": ["tensorflow>=2.16", "tensorboard"], "test": ["pytest", "catkin-pkg"]},
+    extras_require={"tf": ["tensorflow>=2.16", "tensorboard"], "openvino": ["openvino>=2024.0"], "test": ["pytest", "catkin-pkg"]},
     zip_safe=False,
     maintainer="follow_me_seg maintainers",
     maintainer_email="maintainers@follow-me-seg.invalid",

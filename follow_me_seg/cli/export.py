@@ -1,10 +1,14 @@
-"""``export``: turn a ``.keras`` follow-me model into a LiteRT (``.tflite``) model for the fast CPU engine.
+"""``export``: write the fast CPU models of a ``.keras`` follow-me model beside it, in one command.
 
-The LiteRT model takes the raw uint8 frame (normalisation is inside it) and returns the softmax
-probabilities, with the batch norms folded into the convolutions. A ``<out>.json`` beside it records
-the source model's SHA-256, so that the engine only picks the ``.tflite`` automatically while it
-matches its ``.keras`` file. After writing, the tool runs the LiteRT model against Keras on a few
-frames and prints how well the class masks agree (``follow_me_seg.inference.export``).
+* ``<model>.tflite`` (LiteRT): raw uint8 frame in (normalisation inside), softmax probabilities out,
+  batch norms folded into the convolutions;
+* ``<model>.xml`` + ``.bin`` (OpenVINO IR, where ``openvino`` is installed), converted from that
+  float32 ``.tflite``, with its masks checked against Keras at f32 and bf16 and its speed measured
+  against LiteRT on this CPU (``backend=auto`` uses the IR only where it was faster).
+
+A ``.json`` beside each records the source model's SHA-256, so that the engine only picks an exported
+model automatically while it matches its ``.keras`` file. The tool prints how well each agrees with
+Keras on ``--frames`` validation frames (``--check-data``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import numpy as np
 from follow_me_seg.cli import run_cli
 from follow_me_seg.inference.export import QUANTIZATIONS
 
+DEFAULT_CHECK_DATA = Path("../shared/data/followme/validation")
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -25,9 +31,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quantize", choices=QUANTIZATIONS, default="none",
                    help="weights/activations precision (int8 needs --calibration)")
     p.add_argument("--calibration", type=Path, help="folder of frames (or of images/) to calibrate int8 and check agreement on")
-    p.add_argument("--frames", type=int, default=100, help="how many calibration/check frames to use")
+    p.add_argument("--check-data", type=Path, default=DEFAULT_CHECK_DATA,
+                   help="validation frames (or a folder holding images/) to check agreement on, bf16 included; "
+                        "default: %(default)s, else the calibration frames, else random frames (bf16 then stays off)")
+    p.add_argument("--frames", type=int, default=300, help="how many calibration/check frames to use")
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
+    p.add_argument("--no-openvino", action="store_true", help="write the .tflite only")
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
@@ -38,24 +48,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def print_check(name: str, check: dict) -> None:
+    print(f"{name} on {check['frames']} frames: {check['identical_pixels']:.4%} identical class pixels, "
+          f"hero-found differs on {check['hero_found_differs']}, max probability difference "
+          f"{check['max_probability_difference']:.2e}: {'agrees' if check['agrees'] else 'DISAGREES'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.inference.agreement import read_frames
     from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, litert_path
-    from follow_me_seg.inference.export import check_against_keras, export_litert
+    from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.inference.export import compare, export_litert, export_openvino, keras_probabilities
+    from follow_me_seg.inference.openvino_backend import openvino_installed
 
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
-    frames = read_frames(args.calibration, args.frames) if args.calibration else None
-    info = export_litert(model_path, out_path, args.quantize, frames, args.plain)
+    calibration = read_frames(args.calibration, args.frames) if args.calibration else None
+    info = export_litert(model_path, out_path, args.quantize, calibration, args.plain)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1024:.0f} KiB, quantize {info['quantize']})")
 
+    check_dir = args.check_data if args.check_data.is_dir() else args.calibration
+    frames = read_frames(check_dir, args.frames) if check_dir else calibration
     if frames is None:
+        print("no validation frames: checking on random frames, bf16 not checked")
         frames = np.random.default_rng(0).integers(0, 256, (8, *FRAME_SHAPE), np.uint8)
-    check = check_against_keras(model_path, out_path, frames)
-    print(f"check on {check['frames']} frames: {check['identical_pixels']:.4%} identical class pixels, "
-          f"hero-found differs on {check['hero_found_differs']}, "
-          f"max probability difference {check['max_probability_difference']:.2e}")
+    litert_probs = SegmentationEngine(out_path, backend="litert").predict_batch(frames)
+    print_check("LiteRT", compare(keras_probabilities(model_path, frames), litert_probs))
+
+    if args.no_openvino or args.quantize != "none" or args.plain or not openvino_installed():
+        return 0
+    xml_path = out_path.with_suffix(".xml")
+    info = export_openvino(model_path, out_path, xml_path, frames, real_frames=check_dir is not None)
+    print(f"wrote {xml_path} (+ .bin, {xml_path.with_suffix('.bin').stat().st_size / 1024:.0f} KiB)")
+    for precision, check in info["agreement"].items():
+        print_check(f"OpenVINO {precision}", check)
+    speed = info["speed"]
+    print(f"network p50 at {speed['threads']} thread(s) on this CPU: "
+          + ", ".join(f"{name} {ms:.2f} ms" for name, ms in speed["p50_ms"].items()))
     return 0
 
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+MIN_IDENTICAL_PIXELS = 0.999  # the agreement rule: at least this share of identical class pixels, and
+MAX_HERO_DIFFERS = 0  # the same hero decision on every frame
+
 
 def read_frames(folder: Path, count: int) -> np.ndarray:
     """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, at network size."""
@@ -25,3 +28,8 @@ def mask_agreement(probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[float, int
     same = float(np.mean(class_ids(probs_a) == class_ids(probs_b)))
     found = [[extract_target(p[..., HERO], p.shape[:2]).found for p in probs] for probs in (probs_a, probs_b)]
     return same, int(np.sum(np.not_equal(*found)))
+
+
+def agrees(identical_pixels: float, hero_found_differs: int) -> bool:
+    """The agreement rule a reduced-precision or rewritten model must pass to be used."""
+    return identical_pixels >= MIN_IDENTICAL_PIXELS and hero_found_differs <= MAX_HERO_DIFFERS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 from importlib import resources
 from pathlib import Path
 
@@ -29,18 +30,39 @@ def litert_path(model_path: str | os.PathLike) -> Path:
     return Path(model_path).with_suffix(".tflite")
 
 
+def openvino_path(model_path: str | os.PathLike) -> Path:
+    """Where the ``export`` tool puts the OpenVINO IR of a ``.keras`` file (its ``.bin`` beside it)."""
+    return Path(model_path).with_suffix(".xml")
+
+
 def info_path(exported: str | os.PathLike) -> Path:
     """The JSON written beside an exported model: its source model's hash and how it was made."""
     return Path(f"{exported}.json")
 
 
+def read_info(exported: Path) -> dict:
+    """The JSON record beside an exported model; empty where missing or unreadable."""
+    try:
+        info = json.loads(info_path(exported).read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
 def is_current(exported: Path, keras_path: Path) -> bool:
     """True when ``exported`` was exported from the ``.keras`` file as it is now."""
-    try:
-        recorded = json.loads(info_path(exported).read_text())["source_sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    recorded = read_info(exported).get("source_sha256")
     return exported.is_file() and keras_path.is_file() and recorded == file_sha256(keras_path)
+
+
+def cpu_name() -> str:
+    """The CPU's model name (``/proc/cpuinfo``; ``platform.processor()`` elsewhere)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
 
 
 def cpu_threads() -> int:

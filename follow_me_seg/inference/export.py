@@ -1,15 +1,19 @@
-"""Export a ``.keras`` follow-me model to LiteRT (``.tflite``) for the fast CPU engine.
+"""Export a ``.keras`` follow-me model for the fast CPU backends: LiteRT (``.tflite``) and OpenVINO (``.xml``).
 
 The LiteRT model takes the raw uint8 frame (normalisation is inside it) and returns the softmax
 probabilities. Its batch norms are folded into the convolutions (``folding.py``): exact, and faster
-on CPU. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
-picks the ``.tflite`` automatically while it matches its ``.keras`` file.
+on CPU. The OpenVINO IR is converted from that float32 ``.tflite``. A ``<file>.json`` beside each
+records the source model's SHA-256, so that the engine only picks an exported model automatically
+while it matches its ``.keras`` file; the IR's record also holds its agreement with Keras at f32
+and bf16 and its speed against LiteRT.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -96,15 +100,72 @@ def export_litert(
     return info
 
 
-def check_against_keras(model_path: Path, exported: Path, frames: np.ndarray) -> dict:
-    """The exported model's class masks against Keras ``predict`` on ``frames`` (network size)."""
+def keras_probabilities(model_path: Path, frames: np.ndarray) -> np.ndarray:
+    """Keras ``model.predict`` on ``frames`` (uint8, network size): the reference answers."""
     from follow_me_seg.classes import normalise
-    from follow_me_seg.inference.agreement import mask_agreement
-    from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.inference.tensorflow_backend import load_model
 
-    keras_probs = load_model(model_path).predict(normalise(frames.astype(np.float32)), verbose=0)
-    probs = SegmentationEngine(exported, backend="litert").predict_batch(frames)
-    same, hero_differs = mask_agreement(keras_probs, probs)
-    return {"frames": len(frames), "identical_pixels": same, "hero_found_differs": hero_differs,
-            "max_probability_difference": float(np.abs(keras_probs - probs).max())}
+    return load_model(model_path).predict(normalise(frames.astype(np.float32)), verbose=0)
+
+
+def compare(reference: np.ndarray, probs: np.ndarray) -> dict:
+    """Class-mask agreement of ``probs`` with ``reference``, and whether it passes the agreement rule."""
+    from follow_me_seg.inference.agreement import agrees, mask_agreement
+
+    same, hero_differs = mask_agreement(reference, probs)
+    return {"frames": len(probs), "identical_pixels": same, "hero_found_differs": hero_differs,
+            "max_probability_difference": float(np.abs(reference - probs).max()), "agrees": agrees(same, hero_differs)}
+
+
+def network_p50_ms(runners: dict, frames: np.ndarray, rounds: int = 10) -> dict[str, float]:
+    """Median network time of each runner over ``len(frames)`` frames (at least ``rounds``), timed in
+    interleaved rounds, each after a few untimed frames."""
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    per_round = max(1, len(frames) // rounds)
+    for r in range(rounds):
+        for name, runner in runners.items():
+            for i in range(5):
+                runner.frame(frames[i % len(frames)])
+            for i in range(per_round):
+                start = time.perf_counter()
+                runner.frame(frames[(r * per_round + i) % len(frames)])
+                times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t) * 1e3) for name, t in times.items()}
+
+
+def export_openvino(
+    model_path: str | os.PathLike, tflite_path: Path, xml_path: Path, frames: np.ndarray, real_frames: bool
+) -> dict:
+    """Write the OpenVINO IR of a float32 ``.tflite`` (its ``.xml``, ``.bin`` and ``.xml.json``).
+
+    The record holds the f32 (and, where the CPU has it, bf16) agreement with Keras on ``frames``; bf16
+    is checked only on ``real_frames`` (else it is never allowed); and the network p50 of LiteRT and
+    OpenVINO at the engine's default threads and pinning on this CPU, which ``backend=auto`` compares.
+    """
+    import openvino as ov
+
+    from follow_me_seg.atomic import write_json_atomic
+    from follow_me_seg.inference.common import cpu_name, file_sha256, info_path
+    from follow_me_seg.inference.engine import DEFAULT_PIN, auto_threads
+    from follow_me_seg.inference.litert_backend import LiteRTRunner
+    from follow_me_seg.inference.openvino_backend import OpenVINORunner, convert_tflite, cpu_has_bf16
+
+    model_path, xml_path = Path(model_path), Path(xml_path)
+    reference = keras_probabilities(model_path, frames)
+    threads, pin = auto_threads(), DEFAULT_PIN
+    with tempfile.TemporaryDirectory(dir=xml_path.parent, prefix=f".{xml_path.stem}.partial") as tmp:
+        tmp_xml = Path(tmp) / xml_path.name
+        convert_tflite(tflite_path, tmp_xml)
+        precisions = ("f32", "bf16") if real_frames and cpu_has_bf16() else ("f32",)
+        runners = {p: OpenVINORunner(tmp_xml, threads, pin, p) for p in precisions}
+        agreement = {p: compare(reference, runner.batch(frames)) for p, runner in runners.items()}
+        timed = {"litert": LiteRTRunner(tflite_path, threads, pin)}
+        timed.update({f"openvino_{p}": r for p, r in runners.items() if agreement[p]["agrees"]})
+        speed = {"cpu": cpu_name(), "threads": threads, "pin": pin, "p50_ms": network_p50_ms(timed, frames)}
+        del runners, timed
+        os.replace(tmp_xml.with_suffix(".bin"), xml_path.with_suffix(".bin"))
+        os.replace(tmp_xml, xml_path)
+    info = {"source": model_path.name, "source_sha256": file_sha256(model_path), "converted_from": tflite_path.name,
+            "openvino": ov.__version__, "agreement": agreement, "speed": speed}
+    write_json_atomic(info_path(xml_path), info)
+    return info

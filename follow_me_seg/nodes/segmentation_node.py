@@ -51,7 +51,7 @@ class SegmentationNode(Node):
     def __init__(self):
         super().__init__(NAME)
         self.params = p = declare_parameters(self, SEGMENTATION_PARAMS)
-        self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"])
+        self.engine = SegmentationEngine(p["model_path"] or None, p["device"], p["backend"], threads=p["threads"])
         self.get_logger().info(
             f"segmenting on {self.engine.device} ({self.engine.backend}) with {self.engine.model_path}"
         )
