@@ -73,13 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     if frames is None:
         print("no validation frames: checking on random frames, bf16 not checked")
         frames = np.random.default_rng(0).integers(0, 256, (8, *FRAME_SHAPE), np.uint8)
-    litert_probs = SegmentationEngine(out_path, backend="litert").predict_batch(frames)
-    print_check("LiteRT", compare(keras_probabilities(model_path, frames), litert_probs))
+    reference = keras_probabilities(model_path, frames)
+    print_check("LiteRT", compare(reference, SegmentationEngine(out_path, backend="litert").predict_batch(frames)))
 
     if args.no_openvino or args.quantize != "none" or args.plain or not openvino_installed():
         return 0
     xml_path = out_path.with_suffix(".xml")
-    info = export_openvino(model_path, out_path, xml_path, frames, real_frames=check_dir is not None)
+    info = export_openvino(model_path, out_path, xml_path, frames, reference, real_frames=check_dir is not None)
     print(f"wrote {xml_path} (+ .bin, {xml_path.with_suffix('.bin').stat().st_size / 1024:.0f} KiB)")
     for precision, check in info["agreement"].items():
         print_check(f"OpenVINO {precision}", check)

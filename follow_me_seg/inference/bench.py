@@ -468,28 +468,30 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
     peers: dict[str, Path] = {}
     if litert_interpreter_class() is None:
         return makers, files, peers
-    tflite = litert_path(model_path)
-    if not is_current(tflite, model_path):
-        tflite = tmp / "float32.tflite"
-        export_litert(model_path, tflite)
-    files["litert"] = tflite
-    makers["litert"] = lambda: SegmentationEngine(tflite, backend="litert", threads=threads, warm_up=False)
+
+    def engine(path: Path, backend: str) -> Callable[[], object]:
+        return lambda: SegmentationEngine(path, backend=backend, threads=threads, warm_up=False)
+
+    def current_or(exported: Path, fallback: Path, write: Callable[[Path], object]) -> Path:
+        if is_current(exported, model_path):
+            return exported
+        write(fallback)
+        return fallback
+
+    tflite = files["litert"] = current_or(litert_path(model_path), tmp / "float32.tflite",
+                                          lambda path: export_litert(model_path, path))
+    makers["litert"] = engine(tflite, "litert")
     export_litert(model_path, tmp / "plain.tflite", plain=True)
-    makers["litert_plain"] = lambda: SegmentationEngine(tmp / "plain.tflite", backend="litert", threads=threads,
-                                                        warm_up=False)
+    makers["litert_plain"] = engine(tmp / "plain.tflite", "litert")
     if not args.no_int8:
         calibration_dir = next((args.data / s for s in ("train", "validation") if (args.data / s).is_dir()), None)
         calibration = read_frames(calibration_dir, 200) if calibration_dir else small
         export_litert(model_path, tmp / "int8.tflite", "int8", calibration)
-        makers["litert_int8"] = lambda: SegmentationEngine(tmp / "int8.tflite", backend="litert", threads=threads,
-                                                           warm_up=False)
+        makers["litert_int8"] = engine(tmp / "int8.tflite", "litert")
     if openvino_installed():
-        xml = openvino_path(model_path)
-        if not is_current(xml, model_path):
-            xml = tmp / "float32.xml"
-            convert_tflite(tflite, xml)
-        files["openvino"] = xml
-        makers["openvino"] = lambda: SegmentationEngine(xml, backend="openvino", threads=threads, warm_up=False)
+        xml = files["openvino"] = current_or(openvino_path(model_path), tmp / "float32.xml",
+                                             lambda path: convert_tflite(tflite, path))
+        makers["openvino"] = engine(xml, "openvino")
         makers["openvino_bf16"] = lambda: RunnerEngine(OpenVINORunner(xml, peer_threads, False, "bf16"), "openvino",
                                                        xml, peer_threads, "bf16")
     if args.peers and onnxruntime_installed():

@@ -139,7 +139,7 @@ class SegmentationEngine:
         precision: str = "f32",
         warm_up: bool = True,
     ):
-        if threads is None or threads < 0:
+        if threads is not None and threads < 0:  # None (the former default) is auto too
             raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
         self.backend, self.model_path, self.precision = choose_backend(model_path, device, backend, precision)
         self.threads = threads or auto_threads()

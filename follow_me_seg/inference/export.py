@@ -134,13 +134,15 @@ def network_p50_ms(runners: dict, frames: np.ndarray, rounds: int = 10) -> dict[
 
 
 def export_openvino(
-    model_path: str | os.PathLike, tflite_path: Path, xml_path: Path, frames: np.ndarray, real_frames: bool
+    model_path: str | os.PathLike, tflite_path: Path, xml_path: Path, frames: np.ndarray, reference: np.ndarray,
+    real_frames: bool,
 ) -> dict:
     """Write the OpenVINO IR of a float32 ``.tflite`` (its ``.xml``, ``.bin`` and ``.xml.json``).
 
-    The record holds the f32 (and, where the CPU has it, bf16) agreement with Keras on ``frames``; bf16
-    is checked only on ``real_frames`` (else it is never allowed); and the network p50 of LiteRT and
-    OpenVINO at the engine's default threads and pinning on this CPU, which ``backend=auto`` compares.
+    The record holds the f32 (and, where the CPU has it, bf16) agreement with Keras (``reference``, its
+    answers on ``frames``); bf16 is checked only on ``real_frames`` (else it is never allowed); and the
+    network p50 of LiteRT and OpenVINO at the engine's default threads and pinning on this CPU, which
+    ``backend=auto`` compares.
     """
     import openvino as ov
 
@@ -151,7 +153,6 @@ def export_openvino(
     from follow_me_seg.inference.openvino_backend import OpenVINORunner, convert_tflite, cpu_has_bf16
 
     model_path, xml_path = Path(model_path), Path(xml_path)
-    reference = keras_probabilities(model_path, frames)
     threads, pin = auto_threads(), DEFAULT_PIN
     with tempfile.TemporaryDirectory(dir=xml_path.parent, prefix=f".{xml_path.stem}.partial") as tmp:
         tmp_xml = Path(tmp) / xml_path.name
