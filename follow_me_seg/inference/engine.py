@@ -103,11 +103,11 @@ def choose_backend(
             raise ModelError(f"bf16 is not allowed for {path}: export found its masks disagree with Keras, "
                              "or this CPU has no bf16")
         return backend, path, precision if backend == "openvino" else "f32"
-    if backend == "tensorflow" or not (device == "cpu" or select_device(device) == "/CPU:0"):
-        return "tensorflow", keras_path, "f32"
-    usable = [name for name in (named,) if name] or [
+    usable = [] if backend == "tensorflow" else [name for name in (named,) if name] or [
         name for name in EXPORTED if files[name].is_file() and current(name) and _runtime_installed(name)
     ]
+    if not usable or not (device == "cpu" or select_device(device) == "/CPU:0"):  # TensorFlow only if needed
+        return "tensorflow", keras_path, "f32"
     if "openvino" in usable:
         ov_precision = _usable_precision(files["openvino"], precision)
         if named == "openvino" or "litert" not in usable or measured_faster(read_info(files["openvino"]), ov_precision):
