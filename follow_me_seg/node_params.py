@@ -71,6 +71,7 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("device", "auto", "TensorFlow device: auto, cpu or gpu (gpu without a GPU is an error)",
               one_of(*DEVICES)),
     ParamSpec("backend", "auto", "inference backend: auto, tensorflow or litert", one_of(*BACKENDS)),
+    ParamSpec("threads", 0, "CPU threads of the LiteRT / OpenVINO engine; 0 = auto (see the README)", at_least(0)),
     ParamSpec("hero_threshold", 0.5, "a pixel is hero when P(hero) exceeds this, in (0, 1)",
               in_range(0, 1, True, True)),
     ParamSpec("min_target_pixels", 4, "smallest hero blob (in 160x160 network pixels) that counts as a target",

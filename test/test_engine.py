@@ -10,19 +10,26 @@ import numpy as np
 import pytest
 
 from follow_me_seg.classes import HERO, normalise
-from follow_me_seg.engine import SegmentationEngine, choose_backend, default_model_path, litert_interpreter_class
+from follow_me_seg.inference.agreement import agrees, mask_agreement
+from follow_me_seg.inference.common import cpu_name, default_model_path, file_sha256, info_path, is_current, read_info
+from follow_me_seg.inference.engine import SegmentationEngine, auto_threads, choose_backend
+from follow_me_seg.inference.litert_backend import litert_interpreter_class
+from follow_me_seg.inference.openvino_backend import OpenVINORunner, bf16_agrees, cpu_has_bf16, openvino_installed
+from follow_me_seg.inference.tensorflow_backend import load_model
 from follow_me_seg.errors import FollowMeError, ModelError
 from follow_me_seg.target import class_ids, extract_target
 
 VALIDATION = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "followme" / "validation"
 AGREEMENT_FRAMES = 150
+CHECK_FRAMES = ("--frames", "20")  # export's own agreement check and speed record, kept short here
 needs_litert = pytest.mark.skipif(litert_interpreter_class() is None, reason="no LiteRT runtime installed")
+needs_openvino = pytest.mark.skipif(not openvino_installed(), reason="OpenVINO not installed")
 
 
 def export(model: Path, out: Path, *extra: str) -> Path:
     from follow_me_seg.cli.export import main
 
-    assert main(["--model", str(model), "--out", str(out), *extra]) == 0
+    assert main(["--model", str(model), "--out", str(out), *CHECK_FRAMES, *extra]) == 0
     return out
 
 
@@ -69,15 +76,14 @@ def agreement_model(frames, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def keras_probs(agreement_model, frames) -> np.ndarray:
-    from follow_me_seg.engine import load_model
-
     return load_model(agreement_model).predict(normalise(frames[1].astype(np.float32)), verbose=0)
 
 
 @pytest.fixture(scope="module")
 def engine_model(agreement_model, tmp_path_factory) -> Path:
-    """The agreement model with a current .tflite beside it (the shipped one, or exported here)."""
-    if agreement_model == default_model_path() and choose_backend(agreement_model, "cpu")[0] == "litert":
+    """The agreement model with current exports beside it (the shipped one, or exported here)."""
+    exports = [agreement_model.with_suffix(".tflite")] + [agreement_model.with_suffix(".xml")] * openvino_installed()
+    if agreement_model == default_model_path() and all(is_current(e, agreement_model) for e in exports):
         return agreement_model
     folder = tmp_path_factory.mktemp("engine")
     model = Path(shutil.copy(agreement_model, folder / "model.keras"))
@@ -90,7 +96,8 @@ def hero_found(probs: np.ndarray) -> list[bool]:
     return [extract_target(p[..., HERO], p.shape[:2]).found for p in probs]
 
 
-@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert), "auto"])
+@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert),
+                                     pytest.param("openvino", marks=needs_openvino), "auto"])
 def test_engine_masks_agree_with_keras_predict(engine_model, frames, keras_probs, backend):
     engine = SegmentationEngine(engine_model, device="cpu", backend=backend)
     raw, small = frames
@@ -102,6 +109,29 @@ def test_engine_masks_agree_with_keras_predict(engine_model, frames, keras_probs
     assert 0 < sum(hero_found(keras_probs)) < len(raw), "the check needs frames with and without a hero"
 
 
+@needs_openvino
+def test_bf16_only_where_it_agrees_on_validation_frames(engine_model, frames, keras_probs):
+    xml = engine_model.with_suffix(".xml")
+    info = read_info(xml)
+    assert info["agreement"]["f32"]["agrees"]
+    if not cpu_has_bf16():
+        assert choose_backend(engine_model, "cpu", "auto", "bf16")[2] == "f32"
+        return
+    same, hero_differs = mask_agreement(keras_probs, OpenVINORunner(xml, 1, False, "bf16").batch(frames[1]))
+    if bf16_agrees(info):  # export found it agrees: it must agree on these frames too
+        assert agrees(same, hero_differs), f"bf16: {same:.4%} identical pixels, hero differs on {hero_differs}"
+        assert SegmentationEngine(engine_model, backend="openvino", precision="bf16").precision == "bf16"
+    else:
+        with pytest.raises(ModelError, match="bf16 is not allowed"):
+            SegmentationEngine(engine_model, backend="openvino", precision="bf16")
+        assert choose_backend(engine_model, "cpu", "auto", "bf16")[2] == "f32"
+
+
+def test_the_agreement_rule():
+    assert agrees(0.999, 0) and agrees(1.0, 0)
+    assert not agrees(0.9989, 0) and not agrees(1.0, 1)
+
+
 def exported(untrained_model_path: Path, folder: Path) -> Path:
     model = Path(shutil.copy(untrained_model_path, folder / "m.keras"))
     export(model, folder / "m.tflite")
@@ -111,19 +141,74 @@ def exported(untrained_model_path: Path, folder: Path) -> Path:
 @needs_litert
 def test_auto_picks_litert_on_cpu_only_while_the_tflite_is_current(untrained_model_path, tmp_path):
     model = exported(untrained_model_path, tmp_path)
-    assert choose_backend(model, "cpu") == ("litert", tmp_path / "m.tflite")
-    assert choose_backend(model, "cpu", "tensorflow") == ("tensorflow", model)
+    (tmp_path / "m.xml.json").unlink(missing_ok=True)  # no current OpenVINO IR
+    assert choose_backend(model, "cpu")[:2] == ("litert", tmp_path / "m.tflite")
+    assert choose_backend(model, "cpu", "tensorflow")[:2] == ("tensorflow", model)
     engine = SegmentationEngine(model, device="cpu")
     assert (engine.backend, engine.model_path, engine.device) == ("litert", tmp_path / "m.tflite", "/CPU:0")
 
     shutil.copy(model, tmp_path / "other.keras")
     model.write_bytes(model.read_bytes() + b"\0")  # the .keras changed after export
-    assert choose_backend(model, "cpu") == ("tensorflow", model)
+    assert choose_backend(model, "cpu")[:2] == ("tensorflow", model)
     with pytest.raises(ModelError, match="re-run export"):
         SegmentationEngine(model, backend="litert")
     (tmp_path / "m.tflite.json").unlink()
     assert choose_backend(tmp_path / "other.keras", "cpu")[0] == "tensorflow"  # no .tflite beside it
     assert choose_backend(tmp_path / "m.tflite", "cpu")[0] == "litert"  # a .tflite named directly
+
+
+def set_speed(xml: Path, cpu: str, openvino_ms: float, litert_ms: float = 5.0) -> None:
+    info = read_info(xml)
+    info["speed"] = {"cpu": cpu, "threads": 1, "pin": False, "p50_ms": {"litert": litert_ms, "openvino_f32": openvino_ms}}
+    info_path(xml).write_text(json.dumps(info))
+
+
+@needs_litert
+@needs_openvino
+def test_auto_picks_openvino_only_where_export_measured_it_faster(untrained_model_path, tmp_path, monkeypatch):
+    model = exported(untrained_model_path, tmp_path)
+    xml = tmp_path / "m.xml"
+    assert xml.is_file() and xml.with_suffix(".bin").is_file() and is_current(xml, model)
+    assert read_info(xml)["speed"]["cpu"] == cpu_name()
+    set_speed(xml, cpu_name(), openvino_ms=4.0)
+    assert choose_backend(model, "cpu") == ("openvino", xml, "f32")
+    engine = SegmentationEngine(model, device="cpu")
+    assert (engine.backend, engine.model_path, engine.precision) == ("openvino", xml, "f32")
+    set_speed(xml, cpu_name(), openvino_ms=6.0)
+    assert choose_backend(model, "cpu")[0] == "litert"  # measured slower
+    set_speed(xml, "another CPU", openvino_ms=4.0)
+    assert choose_backend(model, "cpu")[0] == "litert"  # measured on another CPU
+    set_speed(xml, cpu_name(), openvino_ms=4.0)
+    monkeypatch.setattr("follow_me_seg.inference.engine.openvino_installed", lambda: False)
+    assert choose_backend(model, "cpu")[0] == "litert"  # not installed
+    with pytest.raises(FollowMeError, match="follow_me_seg\\[openvino\\]"):
+        SegmentationEngine(model, backend="openvino")
+    monkeypatch.undo()
+    model.write_bytes(model.read_bytes() + b"\0")  # the .keras changed after export
+    assert choose_backend(model, "cpu")[0] == "tensorflow"
+    with pytest.raises(ModelError, match="OpenVINO model .* re-run export"):
+        SegmentationEngine(model, backend="openvino")
+    assert choose_backend(xml, "cpu")[:2] == ("openvino", xml)  # an .xml named directly
+
+
+@needs_litert
+@pytest.mark.parametrize("backend", ["litert", pytest.param("openvino", marks=needs_openvino)])
+def test_threads_and_pinning_give_the_same_answers(untrained_model_path, tmp_path, backend):
+    import os
+
+    model = exported(untrained_model_path, tmp_path)
+    frames = np.random.default_rng(4).integers(0, 256, (3, 160, 160, 3), np.uint8)
+    default = SegmentationEngine(model, backend=backend)
+    assert default.threads == auto_threads() >= 1
+    want = default.predict_batch(frames)
+    allowed = os.sched_getaffinity(0)
+    for threads, pin in ((1, True), (2, False), (2, True)):
+        engine = SegmentationEngine(model, backend=backend, threads=threads, pin=pin)
+        assert engine.threads == threads
+        np.testing.assert_allclose(engine.predict_batch(frames), want, atol=1e-5)
+        assert os.sched_getaffinity(0) == allowed  # the caller gets its cores back after each frame
+    with pytest.raises(FollowMeError, match="threads must be 0"):
+        SegmentationEngine(model, backend=backend, threads=-1)
 
 
 def test_tensorflow_without_a_tflite(untrained_model_path):
@@ -132,12 +217,16 @@ def test_tensorflow_without_a_tflite(untrained_model_path):
     assert engine.predict(np.zeros((480, 640, 3), np.uint8)).shape == (160, 160, 3)
     with pytest.raises(ModelError, match="LiteRT model not found"):
         SegmentationEngine(untrained_model_path, backend="litert")
+    with pytest.raises(ModelError, match="OpenVINO model not found"):
+        SegmentationEngine(untrained_model_path, backend="openvino")
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"backend": "onnx"}, "backend must be one of"),
     ({"device": "tpu"}, "device must be one of"),
     ({"backend": "litert", "device": "gpu"}, "runs on the CPU"),
+    ({"backend": "openvino", "device": "gpu"}, "runs on the CPU"),
+    ({"precision": "f16"}, "precision must be one of"),
 ])
 def test_bad_backend_or_device(untrained_model_path, kwargs, message):
     with pytest.raises(FollowMeError, match=message):
@@ -153,9 +242,10 @@ def test_gpu_without_a_gpu(untrained_model_path):
         SegmentationEngine(untrained_model_path, device="gpu")
 
 
-@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert)])
+@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert),
+                                     pytest.param("openvino", marks=needs_openvino)])
 def test_missing_and_corrupt_model_files(tmp_path, backend):
-    suffix = ".tflite" if backend == "litert" else ".keras"
+    suffix = {"litert": ".tflite", "openvino": ".xml", "tensorflow": ".keras"}[backend]
     missing = tmp_path / f"missing{suffix}"
     with pytest.raises(ModelError, match="not found") as err:
         SegmentationEngine(missing, backend=backend)
@@ -177,13 +267,15 @@ def test_bad_frames(untrained_model_path):
 
 @needs_litert
 def test_export_round_trip(untrained_model_path, tmp_path, tiny_dataset):
-    from follow_me_seg.engine import file_sha256, load_model
-
     model = exported(untrained_model_path, tmp_path)
     info = json.loads((tmp_path / "m.tflite.json").read_text())
     assert info["source_sha256"] == file_sha256(model) and info["quantize"] == "none"
     assert info["batch_norm_folded"]
-    assert not list(tmp_path.glob("*partial*"))
+    assert not list(tmp_path.glob("*partial*")) and not list(tmp_path.glob(".*"))
+    if openvino_installed():
+        ir = read_info(tmp_path / "m.xml")
+        assert ir["source_sha256"] == file_sha256(model) and ir["converted_from"] == "m.tflite"
+        assert ir["agreement"]["f32"]["agrees"] and ir["speed"]["p50_ms"]["litert"] > 0
     frames = np.random.default_rng(3).integers(0, 256, (4, 160, 160, 3), np.uint8)
     want = load_model(model).predict(normalise(frames.astype(np.float32)), verbose=0)
     got = SegmentationEngine(model, device="cpu").predict_batch(frames)

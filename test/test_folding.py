@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from follow_me_seg.folding import batch_norm_affine, fold_batch_norms
+from follow_me_seg.inference.folding import batch_norm_affine, fold_batch_norms
 from follow_me_seg.model import ChannelShift, build_fcn
 
 

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.atomic import write_json_atomic
     from follow_me_seg.dataset import find_pairs, load_pairs
-    from follow_me_seg.engine import SegmentationEngine
+    from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.target import class_ids
     from tqdm import tqdm

@@ -1,25 +1,27 @@
-"""``export``: turn a ``.keras`` follow-me model into a LiteRT (``.tflite``) model for the fast CPU engine.
+"""``export``: write the fast CPU models of a ``.keras`` follow-me model beside it, in one command.
 
-The LiteRT model takes the raw uint8 frame (normalisation is inside it) and returns the softmax
-probabilities. Its batch norms are folded into the convolutions (``folding.py``): exact, and faster
-on CPU. A ``<out>.json`` beside it records the source model's SHA-256, so that the engine only
-picks the ``.tflite`` automatically while it matches its ``.keras`` file. After writing, the tool runs
-the LiteRT model against Keras on a few frames and prints how well the class masks agree.
+* ``<model>.tflite`` (LiteRT): raw uint8 frame in (normalisation inside), softmax probabilities out,
+  batch norms folded into the convolutions;
+* ``<model>.xml`` + ``.bin`` (OpenVINO IR, where ``openvino`` is installed), converted from that
+  float32 ``.tflite``, with its masks checked against Keras at f32 and bf16 and its speed measured
+  against LiteRT on this CPU (``backend=auto`` uses the IR only where it was faster).
+
+A ``.json`` beside each records the source model's SHA-256, so that the engine only picks an exported
+model automatically while it matches its ``.keras`` file. The tool prints how well each agrees with
+Keras on ``--frames`` validation frames (``--check-data``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from follow_me_seg.cli import run_cli
+from follow_me_seg.inference.export import QUANTIZATIONS
 
-QUANTIZATIONS = ("none", "float16", "int8")
+DEFAULT_CHECK_DATA = Path("../shared/data/followme/validation")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -29,9 +31,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quantize", choices=QUANTIZATIONS, default="none",
                    help="weights/activations precision (int8 needs --calibration)")
     p.add_argument("--calibration", type=Path, help="folder of frames (or of images/) to calibrate int8 and check agreement on")
-    p.add_argument("--frames", type=int, default=100, help="how many calibration/check frames to use")
+    p.add_argument("--check-data", type=Path, default=DEFAULT_CHECK_DATA,
+                   help="validation frames (or a folder holding images/) to check agreement on, bf16 included; "
+                        "default: %(default)s, else the calibration frames, else random frames (bf16 then stays off)")
+    p.add_argument("--frames", type=int, default=300, help="how many calibration/check frames to use")
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
+    p.add_argument("--no-openvino", action="store_true", help="write the .tflite only")
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
@@ -42,121 +48,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def read_frames(folder: Path, count: int) -> np.ndarray:
-    """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, at network size."""
-    from follow_me_seg.dataset import list_images, read_rgb, resize_frame
-
-    folder = folder / "images" if (folder / "images").is_dir() else folder
-    files = list_images(folder)
-    picks = np.unique(np.linspace(0, len(files) - 1, min(count, len(files))).astype(int))
-    return np.stack([resize_frame(read_rgb(files[i])) for i in picks])
-
-
-def litert_bytes(
-    model, quantize: str = "none", calibration: np.ndarray | None = None, plain: bool = False
-) -> tuple[bytes, dict]:
-    """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input.
-
-    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``); ``plain`` converts
-    the graph as it is, batch norms and all.
-    """
-    import tensorflow as tf
-
-    from follow_me_seg.classes import INPUT_SIZE, normalise
-    from follow_me_seg.folding import fold_batch_norms
-
-    edits = {"batch_norm_folded": False}
-    if not plain:
-        try:
-            model = fold_batch_norms(model)
-            edits["batch_norm_folded"] = True
-        except ValueError as err:
-            warnings.warn(f"exporting without folding the batch norms: {err}", stacklevel=2)
-
-    # Weights become graph constants: the converter cannot freeze Keras 3 variables by itself.
-    trainable = [tf.constant(v.numpy()) for v in model.trainable_variables]
-    non_trainable = [tf.constant(v.numpy()) for v in model.non_trainable_variables]
-
-    @tf.function(input_signature=[tf.TensorSpec((1, INPUT_SIZE, INPUT_SIZE, 3), tf.uint8, name="rgb")])
-    def forward(rgb):
-        probs, _ = model.stateless_call(trainable, non_trainable, normalise(tf.cast(rgb, tf.float32)), training=False)
-        return probs
-
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()])
-    if quantize != "none":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    if quantize == "float16":
-        converter.target_spec.supported_types = [tf.float16]
-    if quantize == "int8":
-        converter.representative_dataset = lambda: ([frame[None]] for frame in calibration)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Statistics for quantized inputs")  # the input is raw uint8
-        return converter.convert(), edits
-
-
-def export_litert(
-    model_path: str | os.PathLike,
-    out_path: str | os.PathLike,
-    quantize: str = "none",
-    calibration: np.ndarray | None = None,
-    plain: bool = False,
-) -> dict:
-    """Write ``out_path`` (+ its ``.json``) atomically from a ``.keras`` model; return the recorded info.
-
-    ``plain``: see ``litert_bytes``.
-    """
-    import tensorflow as tf
-
-    from follow_me_seg.atomic import atomic_path
-    from follow_me_seg.engine import file_sha256, litert_info_path, load_model
-
-    if quantize not in QUANTIZATIONS:
-        raise ValueError(f"quantize must be one of {QUANTIZATIONS}")
-    if quantize == "int8" and calibration is None:
-        raise ValueError("int8 quantisation needs calibration frames")
-    model_path = Path(model_path)
-    flatbuffer, edits = litert_bytes(load_model(model_path), quantize, calibration, plain)
-    info = {
-        "source": model_path.name,
-        "source_sha256": file_sha256(model_path),
-        "quantize": quantize,
-        **edits,
-        "tensorflow": tf.__version__,
-    }
-    for path, data in ((out_path, flatbuffer), (litert_info_path(out_path), json.dumps(info, indent=2).encode() + b"\n")):
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(data)
-    return info
-
-
-def mask_agreement(probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[float, int]:
-    """Share of identical class pixels, and how many frames differ in whether the hero is found."""
-    from follow_me_seg.classes import HERO
-    from follow_me_seg.target import class_ids, extract_target
-
-    same = float(np.mean(class_ids(probs_a) == class_ids(probs_b)))
-    found = [[extract_target(p[..., HERO], p.shape[:2]).found for p in probs] for probs in (probs_a, probs_b)]
-    return same, int(np.sum(np.not_equal(*found)))
+def print_check(name: str, check: dict) -> None:
+    print(f"{name} on {check['frames']} frames: {check['identical_pixels']:.4%} identical class pixels, "
+          f"hero-found differs on {check['hero_found_differs']}, max probability difference "
+          f"{check['max_probability_difference']:.2e}: {'agrees' if check['agrees'] else 'DISAGREES'}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg.classes import normalise
-    from follow_me_seg.engine import FRAME_SHAPE, SegmentationEngine, default_model_path, litert_path, load_model
+    from follow_me_seg.inference.agreement import read_frames
+    from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, litert_path
+    from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.inference.export import compare, export_litert, export_openvino, keras_probabilities
+    from follow_me_seg.inference.openvino_backend import openvino_installed
 
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
-    frames = read_frames(args.calibration, args.frames) if args.calibration else None
-    info = export_litert(model_path, out_path, args.quantize, frames, args.plain)
+    calibration = read_frames(args.calibration, args.frames) if args.calibration else None
+    info = export_litert(model_path, out_path, args.quantize, calibration, args.plain)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1024:.0f} KiB, quantize {info['quantize']})")
 
+    check_dir = args.check_data if args.check_data.is_dir() else args.calibration
+    frames = read_frames(check_dir, args.frames) if check_dir else calibration
     if frames is None:
+        print("no validation frames: checking on random frames, bf16 not checked")
         frames = np.random.default_rng(0).integers(0, 256, (8, *FRAME_SHAPE), np.uint8)
-    keras_probs = load_model(model_path).predict(normalise(frames.astype(np.float32)), verbose=0)
-    litert_probs = SegmentationEngine(out_path, backend="litert").predict_batch(frames)
-    same, hero_differs = mask_agreement(keras_probs, litert_probs)
-    print(f"check on {len(frames)} frames: {same:.4%} identical class pixels, hero-found differs on {hero_differs}, "
-          f"max probability difference {np.abs(keras_probs - litert_probs).max():.2e}")
+    reference = keras_probabilities(model_path, frames)
+    print_check("LiteRT", compare(reference, SegmentationEngine(out_path, backend="litert").predict_batch(frames)))
+
+    if args.no_openvino or args.quantize != "none" or args.plain or not openvino_installed():
+        return 0
+    xml_path = out_path.with_suffix(".xml")
+    info = export_openvino(model_path, out_path, xml_path, frames, reference, real_frames=check_dir is not None)
+    print(f"wrote {xml_path} (+ .bin, {xml_path.with_suffix('.bin').stat().st_size / 1024:.0f} KiB)")
+    for precision, check in info["agreement"].items():
+        print_check(f"OpenVINO {precision}", check)
+    speed = info["speed"]
+    print(f"network p50 at {speed['threads']} thread(s) on this CPU: "
+          + ", ".join(f"{name} {ms:.2f} ms" for name, ms in speed["p50_ms"].items()))
     return 0
 
 

@@ -24,7 +24,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, type=Path, help="output folder")
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
-    p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert"))
+    p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert", "openvino"))
     p.add_argument("--hero-threshold", type=float, default=0.5, help="hero probability for a hero pixel")
     p.add_argument("--min-target-pixels", type=int, default=4, help="smallest hero blob, in 160x160 network pixels")
     p.add_argument("--no-overlays", action="store_true", help="skip writing overlay images")
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.classes import HERO
     from follow_me_seg.control import ControlParams, FollowController
     from follow_me_seg.dataset import list_images, read_rgb
-    from follow_me_seg.engine import SegmentationEngine
+    from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.overlay import draw_overlay
     from follow_me_seg.frame_processing import segment_frame
 

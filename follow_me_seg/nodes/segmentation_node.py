@@ -12,7 +12,7 @@ from std_msgs.msg import Header
 from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
 
 from follow_me_seg import frame_stats
-from follow_me_seg.engine import SegmentationEngine
+from follow_me_seg.inference.engine import SegmentationEngine
 from follow_me_seg.frame_processing import FrameResult, segment_frame
 from follow_me_seg.frame_stats import FrameStats
 from follow_me_seg.image_msgs import ImageMessageError, compressed_to_rgb, depth_to_metres, fill_image, image_to_rgb
@@ -51,7 +51,7 @@ class SegmentationNode(Node):
     def __init__(self):
         super().__init__(NAME)
         self.params = p = declare_parameters(self, SEGMENTATION_PARAMS)
-        self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"])
+        self.engine = SegmentationEngine(p["model_path"] or None, p["device"], p["backend"], threads=p["threads"])
         self.get_logger().info(
             f"segmenting on {self.engine.device} ({self.engine.backend}) with {self.engine.model_path}"
         )

@@ -1,0 +1,70 @@
+"""What the engine, its backends and the export share: shapes, model files and export records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from importlib import resources
+from pathlib import Path
+
+from follow_me_seg.classes import INPUT_SIZE, NUM_CLASSES
+
+FRAME_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
+PROBS_SHAPE = (INPUT_SIZE, INPUT_SIZE, NUM_CLASSES)
+
+
+def default_model_path() -> Path:
+    """The trained model shipped inside the package."""
+    return Path(str(resources.files("follow_me_seg") / "models" / "follow_me_fcn.keras"))
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def litert_path(model_path: str | os.PathLike) -> Path:
+    """Where the ``export`` tool puts the LiteRT model of a ``.keras`` file."""
+    return Path(model_path).with_suffix(".tflite")
+
+
+def openvino_path(model_path: str | os.PathLike) -> Path:
+    """Where the ``export`` tool puts the OpenVINO IR of a ``.keras`` file (its ``.bin`` beside it)."""
+    return Path(model_path).with_suffix(".xml")
+
+
+def info_path(exported: str | os.PathLike) -> Path:
+    """The JSON written beside an exported model: its source model's hash and how it was made."""
+    return Path(f"{exported}.json")
+
+
+def read_info(exported: Path) -> dict:
+    """The JSON record beside an exported model; empty where missing or unreadable."""
+    try:
+        info = json.loads(info_path(exported).read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def is_current(exported: Path, keras_path: Path) -> bool:
+    """True when ``exported`` was exported from the ``.keras`` file as it is now."""
+    recorded = read_info(exported).get("source_sha256")
+    return exported.is_file() and keras_path.is_file() and recorded == file_sha256(keras_path)
+
+
+def cpu_name() -> str:
+    """The CPU's model name (``/proc/cpuinfo``; ``platform.processor()`` elsewhere)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def cpu_threads() -> int:
+    """How many cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

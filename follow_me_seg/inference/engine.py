@@ -1,0 +1,182 @@
+"""The segmentation engine: load a model once, then turn RGB frames into class probabilities fast.
+
+Three backends run the same network (one module each):
+
+* ``tensorflow``: the ``.keras`` model through concrete ``tf.function``s; on the GPU when there is one.
+* ``litert``: the LiteRT (TFLite) flatbuffer that ``export`` writes beside the ``.keras`` file, run by
+  the XNNPACK CPU delegate.
+* ``openvino`` (optional extra): the OpenVINO IR that ``export`` writes beside it, on the CPU plugin.
+
+``auto`` picks TensorFlow on a GPU. On a CPU it picks OpenVINO when it is installed, its IR is
+current (exported from the ``.keras`` file as it is now) and ``export`` measured it faster than
+LiteRT on a CPU of the same model (the record beside the IR); else LiteRT when its ``.tflite`` is
+current and a LiteRT runtime is installed; else TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from follow_me_seg.classes import INPUT_SIZE
+from follow_me_seg.dataset import resize_frame
+from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.inference.common import (
+    FRAME_SHAPE, cpu_threads, default_model_path, is_current, litert_path, openvino_path, read_info,
+)
+from follow_me_seg.inference.litert_backend import litert_interpreter_class
+from follow_me_seg.inference.openvino_backend import (
+    PRECISIONS, bf16_agrees, cpu_has_bf16, measured_faster, openvino_installed,
+)
+from follow_me_seg.inference.tensorflow_backend import DEVICES, check_model_file, select_device
+
+BACKENDS = ("auto", "tensorflow", "litert", "openvino")
+EXPORTED = {"litert": ".tflite", "openvino": ".xml"}
+LABELS = {"litert": "LiteRT", "openvino": "OpenVINO"}
+RUNTIME_HINTS = {"litert": "pip install ai-edge-litert", "openvino": "pip install follow_me_seg[openvino]"}
+AUTO_THREADS_MAX = 1  # threads=0: one thread, measured under load (README: "Thread policy")
+DEFAULT_PIN = False  # pinning measured slower under load (README: "Thread policy")
+
+
+def auto_threads() -> int:
+    """The CPU threads ``threads=0`` gives: at most ``AUTO_THREADS_MAX``, at most the cores allowed."""
+    return min(AUTO_THREADS_MAX, cpu_threads())
+
+
+def _check_frames(frames: np.ndarray) -> None:
+    if not isinstance(frames, np.ndarray) or frames.dtype != np.uint8 or frames.shape[1:] != FRAME_SHAPE:
+        shape = getattr(frames, "shape", None)
+        raise FollowMeError(f"frames must be uint8 arrays of shape (N, {INPUT_SIZE}, {INPUT_SIZE}, 3), got {shape}")
+
+
+def _runtime_installed(backend: str) -> bool:
+    return litert_interpreter_class() is not None if backend == "litert" else openvino_installed()
+
+
+def _usable_precision(xml_path: Path, precision: str) -> str:
+    """``precision`` where OpenVINO may run it: bf16 only where export found it agrees and the CPU has it."""
+    if precision == "bf16" and not (bf16_agrees(read_info(xml_path)) and cpu_has_bf16()):
+        return "f32"
+    return precision
+
+
+def choose_backend(
+    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32"
+) -> tuple[str, Path, str]:
+    """The backend an engine would use, the file it would load and its precision (module docstring).
+
+    ``model_path`` may name the ``.keras`` file (an exported model beside it is used only while
+    current) or an exported ``.tflite`` / ``.xml`` file (used as it is). ``precision`` ``bf16``
+    applies to OpenVINO only, where ``export`` recorded that it agrees; elsewhere ``auto`` runs f32.
+    """
+    if backend not in BACKENDS:
+        raise FollowMeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if device not in DEVICES:
+        raise FollowMeError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    if precision not in PRECISIONS:
+        raise FollowMeError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    given = Path(model_path) if model_path else default_model_path()
+    named = next((name for name, suffix in EXPORTED.items() if given.suffix == suffix), None)
+    keras_path = given.with_suffix(".keras") if named else given
+    files = {"litert": litert_path(keras_path), "openvino": openvino_path(keras_path), "tensorflow": keras_path}
+    if named:
+        files[named] = given
+
+    def current(name: str) -> bool:
+        return name == named or is_current(files[name], keras_path)
+
+    if backend in EXPORTED:
+        path = files[backend]
+        if device == "gpu":
+            raise FollowMeError(f"backend {backend!r} runs on the CPU: use backend 'tensorflow' for device 'gpu'")
+        if not path.is_file():
+            raise ModelError(f"{LABELS[backend]} model not found: {path} (create it with: export --model {keras_path})")
+        if not current(backend):
+            raise ModelError(f"{LABELS[backend]} model {path} was not exported from {keras_path} as it is now "
+                             f"(its .json is missing or names another model): re-run export --model {keras_path}")
+        if not _runtime_installed(backend):
+            raise FollowMeError(f"backend {backend!r} needs its runtime: {RUNTIME_HINTS[backend]}")
+        if backend == "openvino" and _usable_precision(path, precision) != precision:
+            raise ModelError(f"bf16 is not allowed for {path}: export found its masks disagree with Keras, "
+                             "or this CPU has no bf16")
+        return backend, path, precision if backend == "openvino" else "f32"
+    usable = [] if backend == "tensorflow" else [name for name in (named,) if name] or [
+        name for name in EXPORTED if files[name].is_file() and current(name) and _runtime_installed(name)
+    ]
+    if not usable or not (device == "cpu" or select_device(device) == "/CPU:0"):  # TensorFlow only if needed
+        return "tensorflow", keras_path, "f32"
+    if "openvino" in usable:
+        ov_precision = _usable_precision(files["openvino"], precision)
+        if named == "openvino" or "litert" not in usable or measured_faster(read_info(files["openvino"]), ov_precision):
+            return "openvino", files["openvino"], ov_precision
+    if "litert" in usable:
+        return "litert", files["litert"], "f32"
+    return "tensorflow", keras_path, "f32"
+
+
+class SegmentationEngine:
+    """Turns RGB uint8 frames into (160, 160, 3) float32 class probabilities.
+
+    ``backend`` is ``auto``, ``tensorflow``, ``litert`` or ``openvino`` (see the module docstring);
+    ``device`` is ``auto``, ``cpu`` or ``gpu`` (LiteRT and OpenVINO run on the CPU). ``model_path`` is
+    a ``.keras`` file (the shipped one when empty) or an exported ``.tflite`` / ``.xml``. ``threads``
+    sets the CPU threads of LiteRT and OpenVINO (0: ``auto_threads()``); ``pin`` pins them one per
+    core; ``precision`` is ``f32`` or ``bf16`` (see ``choose_backend``). ``backend``, ``model_path``,
+    ``precision`` and ``threads`` on the engine are what it actually uses. Calls are serialised, so
+    one engine may serve several threads.
+    """
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike | None = None,
+        device: str = "auto",
+        backend: str = "auto",
+        threads: int = 0,
+        pin: bool = DEFAULT_PIN,
+        precision: str = "f32",
+        warm_up: bool = True,
+    ):
+        if threads is not None and threads < 0:  # None (the former default) is auto too
+            raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
+        self.backend, self.model_path, self.precision = choose_backend(model_path, device, backend, precision)
+        self.threads = threads or auto_threads()
+        self._lock = threading.Lock()
+        if self.backend == "tensorflow":
+            from follow_me_seg.inference.tensorflow_backend import TensorFlowRunner
+
+            check_model_file(self.model_path)
+            self.device = select_device(device)
+            self._runner = TensorFlowRunner(self.model_path, self.device)
+        elif self.backend == "litert":
+            from follow_me_seg.inference.litert_backend import LiteRTRunner
+
+            self.device = "/CPU:0"
+            self._runner = LiteRTRunner(self.model_path, self.threads, pin)
+        else:
+            from follow_me_seg.inference.openvino_backend import OpenVINORunner
+
+            self.device = "/CPU:0"
+            self._runner = OpenVINORunner(self.model_path, self.threads, pin, self.precision)
+        if warm_up:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Run one blank frame so that the first real frame pays no tracing or allocation cost."""
+        self.predict(np.zeros(FRAME_SHAPE, np.uint8))
+
+    def predict_batch(self, frames: np.ndarray) -> np.ndarray:
+        """(N, 160, 160, 3) uint8 RGB to (N, 160, 160, 3) float32 probabilities."""
+        _check_frames(frames)
+        with self._lock:
+            return self._runner.batch(frames)
+
+    def predict(self, rgb: np.ndarray) -> np.ndarray:
+        """One RGB uint8 frame of any size to (160, 160, 3) float32 probabilities."""
+        if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise FollowMeError(f"a frame must be an (H, W, 3) uint8 RGB array, got {getattr(rgb, 'shape', None)}")
+        small = resize_frame(rgb)
+        with self._lock:
+            return self._runner.frame(small)

@@ -1,0 +1,86 @@
+"""The ``tensorflow`` backend: the ``.keras`` model behind concrete ``tf.function``s (XLA on a GPU)."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from follow_me_seg.classes import normalise
+from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE, default_model_path
+
+DEVICES = ("auto", "cpu", "gpu")
+
+
+def select_device(device: str = "auto") -> str:
+    """Pick the TensorFlow device for ``auto`` / ``cpu`` / ``gpu`` and let GPU memory grow on demand."""
+    if device not in DEVICES:
+        raise FollowMeError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # already initialised: growth was set (or not) earlier in this process
+            pass
+    if device == "gpu" and not gpus:
+        raise FollowMeError("device 'gpu' was requested but TensorFlow sees no GPU")
+    return "/GPU:0" if gpus and device != "cpu" else "/CPU:0"
+
+
+def check_model_file(path: Path) -> None:
+    """Fail fast, before the slow TensorFlow import, on a missing or obviously corrupt ``.keras`` file."""
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"cannot load model (corrupt or not a Keras model): {path}")
+
+
+def load_model(path: str | os.PathLike | None = None):
+    """Load a ``.keras`` model (the shipped one when ``path`` is empty) and check its shape."""
+    path = Path(path) if path else default_model_path()
+    check_model_file(path)
+    import keras
+
+    from follow_me_seg import training  # noqa: F401  (registers the custom loss for loading)
+
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as err:  # Keras raises many types for a bad zip / config
+        raise ModelError(f"cannot load model (corrupt or not a Keras model): {path} ({type(err).__name__})") from None
+    if tuple(model.input_shape) != (None, *FRAME_SHAPE) or tuple(model.output_shape) != (None, *PROBS_SHAPE):
+        raise ModelError(f"model must map {FRAME_SHAPE} images to {PROBS_SHAPE} probabilities: {path}")
+    return model
+
+
+class TensorFlowRunner:
+    """The Keras model behind two concrete functions: batch 1 for frames, any batch for batches."""
+
+    def __init__(self, model_path: Path, device: str):
+        import tensorflow as tf
+
+        self._model = load_model(model_path)
+
+        def forward(batch):
+            with tf.device(device):
+                return self._model(normalise(tf.cast(batch, tf.float32)), training=False)
+
+        def concrete(batch_size):
+            spec = tf.TensorSpec((batch_size, *FRAME_SHAPE), tf.uint8)
+            # XLA fuses the many small element-wise ops on a GPU; on a CPU it is slower (see cli/train.py).
+            jit = device.startswith("/GPU")
+            return tf.function(forward, input_signature=[spec], jit_compile=jit).get_concrete_function()
+
+        self._frame_fn, self._batch_fn = concrete(1), concrete(None)
+        self._frame = np.zeros((1, *FRAME_SHAPE), np.uint8)
+
+    def frame(self, rgb160: np.ndarray) -> np.ndarray:
+        self._frame[0] = rgb160
+        return self._frame_fn(self._frame).numpy()[0]
+
+    def batch(self, frames: np.ndarray) -> np.ndarray:
+        return self._batch_fn(frames).numpy()
