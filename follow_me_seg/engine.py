@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 import warnings
 import zipfile
@@ -55,6 +56,14 @@ def select_device(device: str = "auto") -> str:
     if device == "gpu" and not gpus:
         raise FollowMeError("device 'gpu' was requested but TensorFlow sees no GPU")
     return "/GPU:0" if gpus and device != "cpu" else "/CPU:0"
+
+
+GPU_DEVICE_FILES = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+
+
+def gpu_possible() -> bool:
+    """False when no GPU driver device exists (TensorFlow could not see one): ``auto`` then skips importing it."""
+    return "tensorflow" in sys.modules or any(os.path.exists(path) for path in GPU_DEVICE_FILES)
 
 
 def check_model_file(path: Path) -> None:
@@ -215,7 +224,7 @@ def choose_backend(
         return "litert", tflite_path
     use_litert = (
         backend == "auto" and current and tflite_path.is_file() and litert_interpreter_class() is not None
-        and (device == "cpu" or select_device(device) == "/CPU:0")
+        and (device == "cpu" or not gpu_possible() or select_device(device) == "/CPU:0")
     )
     return ("litert", tflite_path) if use_litert else ("tensorflow", keras_path)
 
