@@ -45,8 +45,10 @@ class Range:
         on_step = not self.step or (value - self.low) % self.step == 0
         if above and below and on_step:
             return None
-        text = f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
-        return f"must be in {text}" + (f" in steps of {self.step} from {self.low:g}" if self.step else "")
+        return f"must be in {self}" + (f" in steps of {self.step} from {self.low:g}" if self.step else "")
+
+    def __str__(self) -> str:
+        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
 
 
 @dataclass(frozen=True)

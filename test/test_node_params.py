@@ -191,9 +191,15 @@ def _yaml_text(value) -> str:
 
 
 @pytest.mark.parametrize("node", list(ALL_SPECS))
-def test_readme_tables_list_every_parameter_with_its_default(node):
+def test_readme_tables_list_every_parameter_with_its_default_range_and_read_only_flag(node):
     section = _readme_ros_section()
-    rows = dict(re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", section, re.M))
+    table = section[section.index(f"**{node}**"):]
+    rows = {name: (default, bounds, meaning) for name, default, bounds, meaning in
+            re.findall(r"^\| `(\w+)` \| `([^`]*)` \| ([^|]*) \| (.*) \|$", table, re.M)}
     for spec in ALL_SPECS[node]:
         assert spec.name in rows, f"README lacks parameter {spec.name}"
-        assert rows[spec.name] == _yaml_text(spec.default), spec.name
+        default, bounds, meaning = rows[spec.name]
+        assert default == _yaml_text(spec.default), spec.name
+        expected = str(spec.check) + (f", step {spec.check.step}" if getattr(spec.check, "step", 0) else "")
+        assert bounds.strip() == (expected if isinstance(spec.check, Range) else ""), spec.name
+        assert meaning.endswith("(read-only)") == spec.read_only, spec.name
