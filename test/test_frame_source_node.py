@@ -131,3 +131,21 @@ def test_whole_pipeline_follows_a_red_hero(ros_standin, tmp_path, red_hero_model
     assert yaw < 0  # hero right of centre: turn right
     assert vx < 0  # 60/120 = 0.5 tall, above the desired 0.3: back off
     assert math.isfinite(vx) and abs(vx) <= 2.0
+
+
+def test_live_parameters(ros_standin, tmp_path):
+    from rclpy.parameter import Parameter
+
+    folder = write_frames(tmp_path / "frames", 2)
+    node, probe = start(ros_standin, f"source:={folder}", "publish_rate_hz:=5.0")
+    (rejected,) = node.set_parameters([Parameter("source", value="/elsewhere")])
+    assert not rejected.successful and "read-only" in rejected.reason
+    (accepted,) = node.set_parameters([Parameter("publish_rate_hz", value=20.0)])
+    assert accepted.successful
+    node.set_parameters([Parameter("frame_id", value="cam2")])
+    probe.wait(1.0)
+    images = probe.received["/image"]
+    assert len(images) == 20 and images[0].header.frame_id == "cam2"  # 20 Hz now
+    node.set_parameters([Parameter("loop", value=False)])
+    probe.wait(1.0)
+    assert len(probe.received["/image"]) <= 22  # stopped after the last frame
