@@ -54,11 +54,9 @@ def start(graph, *params: str, size: bool = True, activate: bool = True):
 
 
 def set_param(node, name: str, value):
-    """``ros2 param set``: the SetParametersResult for one parameter."""
-    from rclpy.parameter import Parameter
+    from rclpy_standin.probe import set_parameter
 
-    (result,) = node.set_parameters([Parameter(name, value=value)])
-    return result
+    return set_parameter(node, name, value)
 
 
 def commands(probe) -> list[tuple[float, float, float]]:

@@ -68,11 +68,9 @@ def start(graph, model_path, *params: str, activate: bool = True):
 
 
 def set_param(node, name: str, value):
-    """``ros2 param set``: the SetParametersResult for one parameter."""
-    from rclpy.parameter import Parameter
+    from rclpy_standin.probe import set_parameter
 
-    (result,) = node.set_parameters([Parameter(name, value=value)])
-    return result
+    return set_parameter(node, name, value)
 
 
 def as_array(msg) -> np.ndarray:

@@ -17,7 +17,15 @@ from vision_msgs.msg import Detection2DArray
 
 from follow_me_seg.control import HOVER, Command, FollowController, observation_from_box
 from follow_me_seg.node_params import FOLLOWER_PARAMS, control_params
-from follow_me_seg.nodes.ros_common import SUCCESS, LiveParameters, named_qos, now_seconds, run_node, stamp_seconds
+from follow_me_seg.nodes.ros_common import (
+    SUCCESS,
+    LiveParameters,
+    named_qos,
+    now_seconds,
+    restart_timer,
+    run_node,
+    stamp_seconds,
+)
 
 NAME = "follower_node"
 HERO_CLASS_ID = "hero"
@@ -113,9 +121,7 @@ class FollowerNode(LifecycleNode):
         self._camera_size, self._pending, self._point = None, None, None
 
     def _start_control(self, rate_hz: float) -> None:
-        if self._control_timer is not None:
-            self.destroy_timer(self._control_timer)
-        self._control_timer = self.create_timer(1.0 / rate_hz, self._tick)
+        self._control_timer = restart_timer(self, self._control_timer, 1.0 / rate_hz, self._tick)
 
     def _on_params(self, values: dict) -> None:
         self.controller.params = control_params(values)  # raises ParamError: rejected, nothing changed

@@ -96,6 +96,13 @@ def now_seconds(node: Node) -> float:
     return node.get_clock().now().nanoseconds * 1e-9
 
 
+def restart_timer(node: Node, timer, period_s: float, callback: Callable[[], None]):
+    """A new timer with ``period_s`` for ``callback``, replacing ``timer`` (None: there was none)."""
+    if timer is not None:
+        node.destroy_timer(timer)
+    return node.create_timer(period_s, callback)
+
+
 def transition(node: Node, step: Callable[[], None]) -> TransitionCallbackReturn:
     """Run one lifecycle step; a FollowMeError (bad model, bad parameter) is logged as one line: FAILURE."""
     try:

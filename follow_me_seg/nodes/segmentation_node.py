@@ -27,6 +27,7 @@ from follow_me_seg.nodes.ros_common import (
     LiveParameters,
     named_qos,
     now_seconds,
+    restart_timer,
     run_node,
     stamp_seconds,
     transition,
@@ -145,9 +146,7 @@ class SegmentationNode(LifecycleNode):
         self.engine = None
 
     def _start_diagnostics(self, period_s: float) -> None:
-        if self._diagnostics_timer is not None:
-            self.destroy_timer(self._diagnostics_timer)
-        self._diagnostics_timer = self.create_timer(period_s, self._publish_diagnostics)
+        self._diagnostics_timer = restart_timer(self, self._diagnostics_timer, period_s, self._publish_diagnostics)
 
     def _on_params(self, values: dict) -> None:
         if self._diagnostics_timer is not None and values["diagnostics_period_s"] != self.params["diagnostics_period_s"]:
