@@ -385,3 +385,16 @@ def test_diagnostics_count_frames_lost_upstream_and_end_to_end_latency(ros_stand
     assert values["frames_lost_upstream"] == "2" and values["frames_processed"] == "8"
     assert float(values["input_rate_hz"]) == pytest.approx(30.0, rel=0.01)
     assert 0.0 < float(values["latency_ms_mean"]) <= 250.0  # now - stamp: the stamps were up to 0.25 s old
+
+
+def test_an_unexpected_error_in_configure_is_logged_not_swallowed(ros_standin, red_hero_model_path, monkeypatch):
+    import follow_me_seg.nodes.segmentation_node as module
+    from rclpy.lifecycle import TransitionCallbackReturn
+
+    def broken_engine(*args, **kwargs):
+        raise RuntimeError("driver exploded")
+
+    node, probe = start(ros_standin, red_hero_model_path, activate=False)
+    monkeypatch.setattr(module, "SegmentationEngine", broken_engine)
+    assert node.trigger_configure() == TransitionCallbackReturn.FAILURE
+    assert ros_standin.messages("ERROR") == ["RuntimeError: driver exploded"]

@@ -104,11 +104,17 @@ def restart_timer(node: Node, timer, period_s: float, callback: Callable[[], Non
 
 
 def transition(node: Node, step: Callable[[], None]) -> TransitionCallbackReturn:
-    """Run one lifecycle step; a FollowMeError (bad model, bad parameter) is logged as one line: FAILURE."""
+    """Run one lifecycle step; on an error (bad model, bad parameter) log one line and return FAILURE.
+
+    rclpy itself would turn an exception into ERROR without logging anything.
+    """
     try:
         step()
     except FollowMeError as err:
         node.get_logger().error(str(err))
+        return FAILURE
+    except Exception as err:  # noqa: BLE001  (anything else a model load can raise)
+        node.get_logger().error(f"{type(err).__name__}: {err}")
         return FAILURE
     return SUCCESS
 
