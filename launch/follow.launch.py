@@ -89,9 +89,10 @@ def _nodes(context):
     respawn = _flag("respawn", arg["respawn"])
     restart = {"respawn": True, "respawn_delay": _seconds("respawn_delay", arg["respawn_delay"])} if respawn else {}
     wiring = {name: arg[name] for name in ("image_qos", "image_transport") if arg[name]}
+    overrides = {**managed, **wiring, "model_path": arg["model_path"], "device": arg["device"]}
     segmentation = LifecycleNode(
         executable="segmentation_node", name="segmentation_node", **common, **restart,
-        parameters=[arg["params_file"], {**managed, **wiring, "model_path": arg["model_path"], "device": arg["device"]}],
+        parameters=[arg["params_file"], overrides],
         remappings=[("image", image_topic), ("image/compressed", f"{image_topic}/compressed"),
                     ("camera_info", camera_info), ("depth", arg["depth_topic"])],
     )

@@ -149,8 +149,9 @@ class SegmentationNode(LifecycleNode):
         self._diagnostics_timer = restart_timer(self, self._diagnostics_timer, period_s, self._publish_diagnostics)
 
     def _on_params(self, values: dict) -> None:
-        if self._diagnostics_timer is not None and values["diagnostics_period_s"] != self.params["diagnostics_period_s"]:
-            self._start_diagnostics(values["diagnostics_period_s"])
+        period = values["diagnostics_period_s"]
+        if self._diagnostics_timer is not None and period != self.params["diagnostics_period_s"]:
+            self._start_diagnostics(period)
 
     # -- frames ----------------------------------------------------------------------------
     def _warn(self, message: str) -> None:
