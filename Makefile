@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SHARED_VALIDATION := ../shared/data/followme/validation/images
-IMAGES ?= $(if $(wildcard $(SHARED_VALIDATION)),$(SHARED_VALIDATION),)
+# 19 frames of the follow-me validation set (MIT licensed), shipped in the package
+IMAGES ?= follow_me_seg/demo_frames
 OUT ?= out/demo
 
 .PHONY: demo test venv clean
@@ -18,10 +18,6 @@ $(VENV)/.installed: requirements.txt requirements-test.txt setup.py
 	touch $@
 
 demo: venv
-	@if [ -z "$(IMAGES)" ]; then \
-	  echo "No frames: run 'make demo IMAGES=/path/to/frames'. The Udacity follow-me data (train.zip, validation.zip)"; \
-	  echo "is at https://s3-us-west-1.amazonaws.com/udacity-robotics/Deep+Learning+Data/Lab/validation.zip"; \
-	  exit 2; fi
 	$(VENV)/bin/infer --images "$(IMAGES)" --out "$(OUT)"
 
 test: venv

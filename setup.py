@@ -10,7 +10,8 @@ setup(
     name=PACKAGE,
     version="0.1.0",
     packages=find_packages(exclude=["test", "test.*"]),
-    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.xml", "models/*.bin", "models/*.json"]},
+    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.xml", "models/*.bin", "models/*.json",
+                            "demo_frames/*.jpeg", "demo_frames/LICENSE", "demo_frames/README.md"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),

@@ -1,7 +1,10 @@
-"""ROS-free parameter specs and start-up validation for the ROS 2 nodes.
+"""ROS-free parameter specs of the ROS 2 nodes: types, ranges, read-only flags and validation.
 
-Each node declares the specs below (name, default, description) and validates the values it
-got with :func:`validate_params`, which raises :class:`ParamError` with one line per problem.
+Each node declares the specs below (name, default, description, check, read-only). The same
+checks run at start-up (:func:`validate_params`) and on every live change
+(:func:`update_params`), raising :class:`ParamError` with one line naming the problem. A
+:class:`Range` check also gives the node's ``ParameterDescriptor`` its
+``FloatingPointRange`` / ``IntegerRange``; a :class:`OneOf` check its ``additional_constraints``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from follow_me_seg.errors import FollowMeError
 QOS_NAMES = ("sensor_data", "reliable", "system_default")
 IMAGE_TRANSPORTS = ("raw", "compressed")
 DEVICES = ("auto", "cpu", "gpu")
-BACKENDS = ("auto", "tensorflow", "litert")
+BACKENDS = ("auto", "tensorflow", "litert", "openvino")
+NETWORK_PIXELS = 160 * 160
 
 Check = Callable[[Any], "str | None"]  # returns what is wrong with a value, or None
 
@@ -26,95 +30,133 @@ class ParamError(FollowMeError):
 
 
 @dataclass(frozen=True)
-class ParamSpec:
-    """One node parameter: its name, default (which also fixes its type) and meaning."""
+class Range:
+    """Inclusive bounds (optionally open at either end, or in ``step``s from ``low``) of a number."""
 
-    name: str
-    default: bool | int | float | str
-    description: str
-    check: Check | None = None
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+    step: int = 0
 
-
-def one_of(*choices: str) -> Check:
-    return lambda v: None if v in choices else f"must be one of {', '.join(choices)}"
-
-
-def in_range(low: float, high: float, low_open: bool = False, high_open: bool = False) -> Check:
-    def check(value: float) -> str | None:
-        above = value > low if low_open else value >= low
-        below = value < high if high_open else value <= high
-        if above and below:
+    def __call__(self, value: float) -> str | None:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        on_step = not self.step or (value - self.low) % self.step == 0
+        if above and below and on_step:
             return None
-        return f"must be in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        return f"must be in {self}" + (f" in steps of {self.step} from {self.low:g}" if self.step else "")
 
-    return check
-
-
-def at_least(low: float) -> Check:
-    return lambda v: None if v >= low else f"must be >= {low:g}"
+    def __str__(self) -> str:
+        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
 
 
-def positive(value: float) -> str | None:
-    return None if value > 0 else "must be > 0"
+@dataclass(frozen=True)
+class OneOf:
+    """One of a few strings."""
 
+    choices: tuple[str, ...]
 
-def odd_positive(value: int) -> str | None:
-    return None if value >= 1 and value % 2 == 1 else "must be an odd number >= 1"
+    def __call__(self, value: str) -> str | None:
+        return None if value in self.choices else f"must be one of {', '.join(self.choices)}"
+
+    @property
+    def constraints(self) -> str:
+        return f"one of: {', '.join(self.choices)}"
 
 
 def not_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+@dataclass(frozen=True)
+class ParamSpec:
+    """One node parameter: name, default (which fixes its type), meaning, check, read-only."""
+
+    name: str
+    default: bool | int | float | str
+    description: str
+    check: Check | None = None
+    read_only: bool = False
+
+
+AUTOSTART = ParamSpec("autostart", True, "configure and activate at start-up; false waits for "
+                      "`ros2 lifecycle set` (or launch lifecycle events)", read_only=True)
+
 SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
-    ParamSpec("model_path", "", "Keras model file; empty means the model shipped with the package"),
+    AUTOSTART,
+    ParamSpec("model_path", "", "Keras (or .tflite) model file; empty means the model shipped with the package",
+              read_only=True),
     ParamSpec("device", "auto", "TensorFlow device: auto, cpu or gpu (gpu without a GPU is an error)",
-              one_of(*DEVICES)),
-    ParamSpec("backend", "auto", "inference backend: auto, tensorflow or litert", one_of(*BACKENDS)),
-    ParamSpec("threads", 0, "CPU threads of the LiteRT / OpenVINO engine; 0 = auto (see the README)", at_least(0)),
+              OneOf(DEVICES), read_only=True),
+    ParamSpec("backend", "auto", "inference backend: auto, tensorflow, litert or openvino", OneOf(BACKENDS),
+              read_only=True),
+    ParamSpec("threads", 0, "CPU threads of the LiteRT / OpenVINO engine; 0 = auto (see the README)",
+              Range(0, 64), read_only=True),
     ParamSpec("hero_threshold", 0.5, "a pixel is hero when P(hero) exceeds this, in (0, 1)",
-              in_range(0, 1, True, True)),
+              Range(0, 1, low_open=True, high_open=True)),
     ParamSpec("min_target_pixels", 4, "smallest hero blob (in 160x160 network pixels) that counts as a target",
-              at_least(1)),
+              Range(1, NETWORK_PIXELS)),
     ParamSpec("image_qos", "sensor_data", "QoS of the image, depth and camera_info subscriptions (depth 1): "
-              "sensor_data, reliable or system_default", one_of(*QOS_NAMES)),
+              "sensor_data, reliable or system_default", OneOf(QOS_NAMES), read_only=True),
     ParamSpec("image_transport", "raw", "raw subscribes to image; compressed to image/compressed",
-              one_of(*IMAGE_TRANSPORTS)),
+              OneOf(IMAGE_TRANSPORTS), read_only=True),
     ParamSpec("publish_overlay", True, "draw ~/overlay (only while someone subscribes to it)"),
-    ParamSpec("overlay_alpha", 0.45, "opacity of the class colours in ~/overlay, in [0, 1]", in_range(0, 1)),
+    ParamSpec("overlay_alpha", 0.45, "opacity of the class colours in ~/overlay, in [0, 1]", Range(0, 1)),
     ParamSpec("depth_window", 5, "side (depth pixels, odd) of the window whose median valid depth is the hero's",
-              odd_positive),
-    ParamSpec("depth_max_skew_s", 0.2, "largest stamp difference (s) between a frame and the depth image used "
-              "for ~/target_point", at_least(0)),
+              Range(1, 99, step=2)),
+    ParamSpec("depth_max_skew_s", 0.2, "pairing tolerance (s): the depth image and camera_info with the nearest "
+              "stamp within this of the frame's are used for ~/target_point", Range(0, 10)),
     ParamSpec("max_frame_age_s", 0.0, "frames older than this (s, by header stamp) are dropped; 0 disables",
-              at_least(0)),
-    ParamSpec("diagnostics_period_s", 1.0, "period (s) of the /diagnostics report", positive),
+              Range(0, 3600)),
+    ParamSpec("diagnostics_period_s", 1.0, "period (s) of the /diagnostics report", Range(0, 60, low_open=True)),
 )
 
 FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (
-    ParamSpec("control_rate_hz", 20.0, "rate (Hz) at which cmd_vel is computed and published", positive),
-    ParamSpec("start_enabled", True, "follow from start-up; otherwise wait for ~/enable"),
-    ParamSpec("image_width", 256, "camera image width (px) used to normalise targets until camera_info arrives",
-              at_least(1)),
-    ParamSpec("image_height", 256, "camera image height (px) used until camera_info arrives", at_least(1)),
+    AUTOSTART,
+    ParamSpec("control_rate_hz", 20.0, "rate (Hz) at which cmd_vel is computed and published",
+              Range(0, 1000, low_open=True)),
+    ParamSpec("start_enabled", True, "follow from activation; otherwise wait for ~/enable", read_only=True),
+    ParamSpec("image_width", 0, "camera image width (px) used to normalise targets; 0: unknown until "
+              "camera_info arrives (the follower hovers until then)", Range(0, 100_000)),
+    ParamSpec("image_height", 0, "camera image height (px); 0: unknown until camera_info arrives",
+              Range(0, 100_000)),
+    ParamSpec("idle_zero_stream", True, "while disabled or waiting for the image size, keep publishing zero "
+              "cmd_vel at control_rate_hz (false: one zero, then silence)"),
+    ParamSpec("use_stamped_cmd_vel", False, "publish geometry_msgs/TwistStamped instead of Twist on cmd_vel",
+              read_only=True),
+    ParamSpec("cmd_vel_frame_id", "base_link", "frame_id of TwistStamped commands", not_empty),
 )
 
-# The control law's own parameters, with its defaults and descriptions (checked by ControlParams.validate).
+# The control law's own parameters, with its defaults and descriptions; ControlParams.validate
+# checks them once more together (search_yaw_rate <= max_yaw_rate).
+CONTROL_RANGES: dict[str, Range] = {
+    "yaw_gain": Range(0, 20), "forward_gain": Range(0, 20), "distance_gain": Range(0, 20),
+    "vertical_gain": Range(0, 20), "desired_size": Range(0, 1, low_open=True),
+    "desired_distance_m": Range(0, 100, low_open=True), "max_forward_speed": Range(0, 20, low_open=True),
+    "max_vertical_speed": Range(0, 20, low_open=True), "max_yaw_rate": Range(0, 10, low_open=True),
+    "deadband": Range(0, 1, high_open=True), "distance_deadband_m": Range(0, 10),
+    "smoothing": Range(0, 1, high_open=True), "target_timeout": Range(0, 60, low_open=True),
+    "search_yaw_rate": Range(0, 10), "search_delay": Range(0, 600),
+}
+_SIZE_MEASURES = OneOf(("bbox_height", "bbox_area"))
 CONTROL_PARAMS: tuple[ParamSpec, ...] = tuple(
-    ParamSpec(item.name, item.default, item.metadata["doc"]) for item in fields(ControlParams)
+    ParamSpec(item.name, item.default, item.metadata["doc"],
+              _SIZE_MEASURES if item.name == "size_measure" else CONTROL_RANGES.get(item.name))
+    for item in fields(ControlParams)
 )
 
 FOLLOWER_PARAMS = FOLLOWER_NODE_PARAMS + CONTROL_PARAMS
 
 FRAME_SOURCE_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("source", "", "folder of images (.jpg .jpeg .png .bmp, in name order) or a video file",
-              lambda v: None if v.strip() else "must name a folder of images or a video file"),
-    ParamSpec("publish_rate_hz", 10.0, "frames per second to publish", positive),
+              lambda v: None if v.strip() else "must name a folder of images or a video file", read_only=True),
+    ParamSpec("publish_rate_hz", 10.0, "frames per second to publish", Range(0, 1000, low_open=True)),
     ParamSpec("frame_id", "camera_optical_frame", "frame_id of the published images and camera_info",
               not_empty),
     ParamSpec("loop", True, "start again at the first frame after the last one; otherwise stop publishing"),
     ParamSpec("horizontal_fov_deg", 0.0, "horizontal field of view for camera_info K; 0 publishes an "
-              "uncalibrated camera_info (K all zeros)", in_range(0, 180, high_open=True)),
+              "uncalibrated camera_info (K all zeros)", Range(0, 180, high_open=True)),
 )
 
 
@@ -141,6 +183,19 @@ def validate_params(specs: Sequence[ParamSpec], values: Mapping[str, Any]) -> di
             raise ParamError(f"parameter {spec.name} {problem}, got {value!r}")
         checked[spec.name] = value
     return checked
+
+
+def update_params(specs: Sequence[ParamSpec], current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The values after ``changes`` (names outside ``specs`` ignored), checked like at start-up.
+
+    Raises ParamError for a read-only parameter or a bad value; ``current`` is left as it was.
+    """
+    by_name = {spec.name: spec for spec in specs}
+    relevant = {name: value for name, value in changes.items() if name in by_name}
+    for name, value in relevant.items():
+        if by_name[name].read_only and value != current[name]:
+            raise ParamError(f"parameter {name} is read-only (set it at start-up)")
+    return validate_params(specs, {**current, **relevant})
 
 
 def control_params(values: Mapping[str, Any]) -> ControlParams:

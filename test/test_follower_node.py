@@ -29,20 +29,34 @@ def detections(*boxes, stamp_s: float = STAMP_S, class_id: str = "hero", score: 
     return msg
 
 
-def start(graph, *params: str):
+def start(graph, *params: str, size: bool = True, activate: bool = True):
+    """rclpy.init with ``params``, a configured and activated FollowerNode (256x256 images unless not
+    ``size``) and a probe listening to cmd_vel."""
     import rclpy
-    from geometry_msgs.msg import Twist
+    from geometry_msgs.msg import Twist, TwistStamped
     from rclpy_standin.probe import Probe
 
     from follow_me_seg.nodes.follower_node import FollowerNode
 
     args = ["--ros-args", "-p", "smoothing:=0.0", "-p", "deadband:=0.0"]
+    if size:
+        args += ["-p", "image_width:=256", "-p", "image_height:=256"]
     for param in params:
         args += ["-p", param]
     rclpy.init(args=args)
     node = FollowerNode()
-    probe = Probe(graph, node).listen(Twist, "/cmd_vel")
+    if activate:
+        node.trigger_configure()
+        node.trigger_activate()
+    msg_type = TwistStamped if node.params["use_stamped_cmd_vel"] else Twist
+    probe = Probe(graph, node).listen(msg_type, "/cmd_vel")
     return node, probe
+
+
+def set_param(node, name: str, value):
+    from rclpy_standin.probe import set_parameter
+
+    return set_parameter(node, name, value)
 
 
 def commands(probe) -> list[tuple[float, float, float]]:
@@ -74,7 +88,7 @@ def test_turns_and_moves_towards_a_small_hero_on_the_right(ros_standin):
 def test_camera_info_sets_the_image_size(ros_standin):
     from sensor_msgs.msg import CameraInfo
 
-    node, probe = start(ros_standin)
+    node, probe = start(ros_standin, size=False)
     probe.publish("/camera_info", CameraInfo(width=640, height=480))
     probe.publish("/target", detections((319.5, 239.5, 10, 144)))  # centred, size 0.3 at 640x480
     probe.wait(0.05)
@@ -149,7 +163,8 @@ def test_enable_service_stops_with_a_zero_command_and_resumes(ros_standin):
     assert is_zero(probe.received["/cmd_vel"][-1])
     probe.publish("/target", detections((200, 128, 20, 20)))
     probe.wait(0.5)
-    assert len(probe.received["/cmd_vel"]) == count  # silent while disabled
+    later = probe.received["/cmd_vel"][count:]
+    assert len(later) == 10 and all(is_zero(t) for t in later)  # zeros at the control rate while disabled
     assert ros_standin.call_service("/follower_node/enable", SetBool.Request(data=True)).success
     probe.publish("/target", detections((200, 128, 20, 20)))
     probe.wait(0.05)
@@ -161,10 +176,126 @@ def test_start_disabled_waits_for_enable(ros_standin):
 
     node, probe = start(ros_standin, "start_enabled:=false")
     probe.wait(0.5)
-    assert probe.received["/cmd_vel"] == []
+    assert len(probe.received["/cmd_vel"]) == 10 and all(is_zero(t) for t in probe.received["/cmd_vel"])
     ros_standin.call_service("/follower_node/enable", SetBool.Request(data=True))
-    probe.wait(0.1)
-    assert len(probe.received["/cmd_vel"]) == 2
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.05)
+    assert not is_zero(probe.received["/cmd_vel"][-1])
+
+
+def test_idle_zero_stream_off_sends_one_zero_then_silence(ros_standin):
+    node, probe = start(ros_standin, "start_enabled:=false", "idle_zero_stream:=false")
+    probe.wait(0.5)
+    assert len(probe.received["/cmd_vel"]) == 1 and is_zero(probe.received["/cmd_vel"][0])
+
+
+def test_unknown_image_size_hovers_and_warns_once(ros_standin):
+    node, probe = start(ros_standin, size=False)
+    probe.publish("/target", detections((319.5, 100, 10, 20)))  # would be a right turn at 256 px wide
+    probe.wait(0.5)
+    assert len(probe.received["/cmd_vel"]) == 10 and all(is_zero(t) for t in probe.received["/cmd_vel"])
+    warnings = [m for m in ros_standin.messages("WARN") if "image size unknown" in m]
+    assert len(warnings) == 1
+
+
+def test_explicit_image_size_is_used_without_camera_info(ros_standin):
+    node, probe = start(ros_standin, "image_width:=640", "image_height:=480", size=False)
+    probe.publish("/target", detections((319.5, 239.5, 10, 144)))  # centred, size 0.3 at 640x480
+    probe.wait(0.05)
+    assert commands(probe)[-1] == (0.0, 0.0, 0.0)
+    assert not [m for m in ros_standin.messages("WARN") if "image size unknown" in m]
+
+
+def test_stamped_cmd_vel(ros_standin):
+    node, probe = start(ros_standin, "use_stamped_cmd_vel:=true", "cmd_vel_frame_id:=fcu")
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.05)
+    (msg,) = probe.received["/cmd_vel"]
+    assert msg.header.frame_id == "fcu" and msg.header.stamp.sec == int(ros_standin.now_ns // 10**9)
+    assert msg.twist.angular.z < 0
+
+
+def test_rejected_parameter_keeps_the_old_value_in_force(ros_standin):
+    node, probe = start(ros_standin)
+    for name, value, reason in (
+        ("yaw_gain", -1.0, "out of range"),
+        ("yaw_gain", "abc", "Wrong parameter type"),
+        ("control_rate_hz", -5.0, "out of range"),
+        ("smoothing", 1.0, "must be in [0, 1)"),  # range edge passes rclpy, our check rejects it
+        ("max_yaw_rate", 0.1, None),  # fine on its own ...
+        ("search_yaw_rate", 0.5, "must not exceed max_yaw_rate (0.1)"),  # ... but then this is not
+        ("use_stamped_cmd_vel", True, "read-only"),
+    ):
+        result = set_param(node, name, value)
+        assert result.successful is (reason is None), (name, value, result.reason)
+        assert reason is None or reason in result.reason
+    assert node.get_parameter("yaw_gain").value == 1.5 and node.controller.params.yaw_gain == 1.5
+    assert node.get_parameter("smoothing").value == 0.0 and node.controller.params.search_yaw_rate == 0.0
+    probe.publish("/target", detections((255.0, 127.5, 20, 77)))  # far right: yaw clamped at the new 0.1
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] == pytest.approx(-0.1)
+
+
+def test_accepted_parameters_take_effect_at_once(ros_standin):
+    node, probe = start(ros_standin)
+    probe.publish("/target", detections((191.5, 127.5, 20, 77)))  # offset_x 0.5
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] == pytest.approx(-0.75)
+    assert set_param(node, "yaw_gain", 0.5).successful
+    assert node.get_parameter("yaw_gain").value == 0.5
+    probe.publish("/target", detections((191.5, 127.5, 20, 77)))
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] == pytest.approx(-0.25)
+    assert set_param(node, "control_rate_hz", 10.0).successful
+    count = len(probe.received["/cmd_vel"])
+    probe.wait(1.0)
+    assert len(probe.received["/cmd_vel"]) - count == 10
+
+
+def test_descriptors_carry_type_range_and_read_only(ros_standin):
+    from rcl_interfaces.msg import ParameterType
+
+    node, _ = start(ros_standin)
+    yaw = node.describe_parameter("yaw_gain")
+    assert yaw.type == ParameterType.PARAMETER_DOUBLE and "yaw rate" in yaw.description
+    assert (yaw.floating_point_range[0].from_value, yaw.floating_point_range[0].to_value) == (0.0, 20.0)
+    width = node.describe_parameter("image_width")
+    assert width.type == ParameterType.PARAMETER_INTEGER and width.integer_range[0].to_value == 100_000
+    assert node.describe_parameter("use_stamped_cmd_vel").read_only
+    assert "bbox_area" in node.describe_parameter("size_measure").additional_constraints
+
+
+def test_lifecycle_inactive_is_silent_and_deactivate_sends_zero(ros_standin):
+    node, probe = start(ros_standin, activate=False)
+    probe.wait(0.5)
+    assert probe.received["/cmd_vel"] == [] and node.standin_state == "unconfigured"
+    node.trigger_configure()
+    probe.wait(0.5)
+    assert probe.received["/cmd_vel"] == [] and node.standin_state == "inactive"
+    node.trigger_activate()
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.05)
+    assert not is_zero(probe.received["/cmd_vel"][-1])
+    node.trigger_deactivate()
+    probe.spin()
+    count = len(probe.received["/cmd_vel"])
+    assert is_zero(probe.received["/cmd_vel"][-1])
+    probe.publish("/target", detections((200, 128, 20, 20)))
+    probe.wait(0.5)
+    assert len(probe.received["/cmd_vel"]) == count  # inactive: no subscriptions, no timer
+    node.trigger_cleanup()
+    assert node.standin_state == "unconfigured" and node.cmd_pub is None
+
+
+def test_lifecycle_services(ros_standin):
+    from lifecycle_msgs.msg import Transition
+    from lifecycle_msgs.srv import ChangeState, GetState
+
+    node, probe = start(ros_standin, activate=False)
+    request = ChangeState.Request(transition=Transition(id=Transition.TRANSITION_CONFIGURE))
+    assert ros_standin.call_service("/follower_node/change_state", request).success
+    state = ros_standin.call_service("/follower_node/get_state", GetState.Request()).current_state
+    assert (state.id, state.label) == (2, "inactive")
 
 
 def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
@@ -186,7 +317,7 @@ def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
             raise KeyboardInterrupt
 
     ros_standin.spin_hooks.append(drive)
-    main(["--ros-args", "-p", "smoothing:=0.0"])
+    main(["--ros-args", "-p", "smoothing:=0.0", "-p", "image_width:=256", "-p", "image_height:=256"])
     ros_standin.run_pending(helper["node"])
     assert len(received) == 6 and not any(is_zero(t) for t in received[:5])
     assert is_zero(received[-1])
@@ -196,9 +327,11 @@ def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
 @pytest.mark.parametrize(
     "param, complaint",
     [
-        ("yaw_gain:=-1.0", "parameter yaw_gain must be >= 0, got -1.0"),
-        ("max_yaw_rate:=fast", "parameter max_yaw_rate must be a number, got 'fast'"),
-        ("control_rate_hz:=0", "parameter control_rate_hz must be > 0, got 0.0"),
+        ("yaw_gain:=-1.0", "parameter yaw_gain: Invalid parameter value (-1.0) for parameter. Reason: "
+                           "Parameter yaw_gain out of range. Min: 0.0, Max: 20.0, value: -1.0"),
+        ("max_yaw_rate:=fast", "parameter max_yaw_rate: Trying to set parameter 'max_yaw_rate' to 'fast' of type "
+                               "'STRING', expecting type 'DOUBLE'"),
+        ("control_rate_hz:=0.0", "parameter control_rate_hz must be in (0, 1000], got 0.0"),
         ("search_yaw_rate:=3.0", "parameter search_yaw_rate (3.0) must not exceed max_yaw_rate (1.0)"),
     ],
 )
@@ -208,5 +341,6 @@ def test_bad_parameters_exit_non_zero_with_one_clear_line(ros_standin, capsys, p
     with pytest.raises(SystemExit) as exit_info:
         main(["--ros-args", "-p", param])
     assert exit_info.value.code == 1
-    assert ros_standin.messages("ERROR") == [complaint]
+    (error,) = ros_standin.messages("ERROR")
+    assert error.startswith(complaint) and "\n" not in error
     assert "Traceback" not in capsys.readouterr().err

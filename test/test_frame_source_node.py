@@ -82,7 +82,7 @@ def test_unreadable_frame_is_skipped_with_a_warning(ros_standin, tmp_path):
         ([], "parameter source must name a folder of images or a video file, got ''"),
         (["source:=/no/such/folder"], "frame source not found: /no/such/folder"),
         (["source:={empty}"], "no images (.jpg .jpeg .png .bmp) in folder"),
-        (["source:={frames}", "publish_rate_hz:=0.0"], "parameter publish_rate_hz must be > 0, got 0.0"),
+        (["source:={frames}", "publish_rate_hz:=0.0"], "parameter publish_rate_hz must be in (0, 1000], got 0.0"),
     ],
 )
 def test_bad_source_exits_non_zero_with_one_clear_line(ros_standin, tmp_path, capsys, params, complaint):
@@ -122,9 +122,30 @@ def test_whole_pipeline_follows_a_red_hero(ros_standin, tmp_path, red_hero_model
         "-r", "target:=segmentation_node/target", "-r", "target_point:=segmentation_node/target_point",
     ])
     nodes = [FrameSourceNode(), SegmentationNode(), FollowerNode()]
+    for managed in nodes[1:]:
+        managed.trigger_configure()
+        managed.trigger_activate()
     probe = Probe(ros_standin, *nodes).listen(Twist, "/cmd_vel")
     probe.wait(0.5)
     vx, yaw = probe.received["/cmd_vel"][-1].linear.x, probe.received["/cmd_vel"][-1].angular.z
     assert yaw < 0  # hero right of centre: turn right
     assert vx < 0  # 60/120 = 0.5 tall, above the desired 0.3: back off
     assert math.isfinite(vx) and abs(vx) <= 2.0
+
+
+def test_live_parameters(ros_standin, tmp_path):
+    from rclpy.parameter import Parameter
+
+    folder = write_frames(tmp_path / "frames", 2)
+    node, probe = start(ros_standin, f"source:={folder}", "publish_rate_hz:=5.0")
+    (rejected,) = node.set_parameters([Parameter("source", value="/elsewhere")])
+    assert not rejected.successful and "read-only" in rejected.reason
+    (accepted,) = node.set_parameters([Parameter("publish_rate_hz", value=20.0)])
+    assert accepted.successful
+    node.set_parameters([Parameter("frame_id", value="cam2")])
+    probe.wait(1.0)
+    images = probe.received["/image"]
+    assert len(images) == 20 and images[0].header.frame_id == "cam2"  # 20 Hz now
+    node.set_parameters([Parameter("loop", value=False)])
+    probe.wait(1.0)
+    assert len(probe.received["/image"]) <= 22  # stopped after the last frame

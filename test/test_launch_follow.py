@@ -7,6 +7,7 @@ Skipped where rclpy / launch_testing are not importable. Run with ``colcon test`
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 import unittest
@@ -17,6 +18,7 @@ import pytest
 rclpy = pytest.importorskip("rclpy")
 pytest.importorskip("launch_testing")
 pytest.importorskip("launch_ros")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # launch_test does not put test/ on sys.path
 
 import launch_testing.actions  # noqa: E402
 import launch_testing.asserts  # noqa: E402
@@ -26,6 +28,9 @@ from geometry_msgs.msg import Twist  # noqa: E402
 from launch import LaunchDescription  # noqa: E402
 from launch.actions import IncludeLaunchDescription  # noqa: E402
 from launch.launch_description_sources import PythonLaunchDescriptionSource  # noqa: E402
+from lifecycle_msgs.srv import GetState  # noqa: E402
+from rcl_interfaces.srv import GetParameters, SetParameters  # noqa: E402
+from rclpy.parameter import Parameter  # noqa: E402
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy  # noqa: E402
 from red_hero_model import save_red_hero_model  # noqa: E402
 from sensor_msgs.msg import CameraInfo, Image  # noqa: E402
@@ -85,17 +90,52 @@ class TestFollowPipeline(unittest.TestCase):
         while time.monotonic() < end:
             rclpy.spin_once(self.node, timeout_sec=0.05)
 
-    def answer_to(self, bgr: np.ndarray, topic: str):
-        """Publish ``bgr`` until a message on ``topic`` carries one of the published headers."""
+    def answer_to(self, bgr: np.ndarray, topic: str, after: int = 0):
+        """Publish ``bgr`` until a message on ``topic`` (from the ``after``-th on) carries a published header."""
         sent = []
         end = time.monotonic() + STARTUP_S
         while time.monotonic() < end:
             sent.append(self.publish(bgr))
             self.spin(0.3)
-            for msg in self.received[topic]:
+            for msg in self.received[topic][after:]:
                 if msg.header in sent:
                     return msg
         self.fail(f"no answer on {topic} within {STARTUP_S} s")
+
+    def call(self, srv_type, service: str, request):
+        client = self.node.create_client(srv_type, f"{NS}/{service}")
+        self.assertTrue(client.wait_for_service(timeout_sec=STARTUP_S), f"no service {service}")
+        future = client.call_async(request)
+        rclpy.spin_until_future_complete(self.node, future, timeout_sec=30.0)
+        self.assertTrue(future.done(), f"no answer from {service}")
+        return future.result()
+
+    def test_managed_nodes_are_active_after_autostart(self):
+        self.answer_to(np.zeros((H, W, 3), np.uint8), "segmentation_node/target")  # up and running
+        for name in ("segmentation_node", "follower_node"):
+            state = self.call(GetState, f"{name}/get_state", GetState.Request()).current_state
+            self.assertEqual(state.label, "active", name)
+
+    def test_parameter_changes_are_validated_and_applied(self):
+        self.answer_to(np.zeros((H, W, 3), np.uint8), "segmentation_node/target")
+        service = "segmentation_node/set_parameters"
+        for name, value in (("hero_threshold", 2.0), ("hero_threshold", 1.0), ("model_path", "/other.keras")):
+            request = SetParameters.Request(parameters=[Parameter(name, value=value).to_parameter_msg()])
+            (result,) = self.call(SetParameters, service, request).results
+            self.assertFalse(result.successful, (name, value))
+            self.assertTrue(result.reason)
+        request = SetParameters.Request(parameters=[Parameter("min_target_pixels", value=25600).to_parameter_msg()])
+        self.assertTrue(self.call(SetParameters, service, request).results[0].successful)
+        try:
+            target = self.answer_to(red_square_bgr(), "segmentation_node/target", after=len(
+                self.received["segmentation_node/target"]))
+            self.assertEqual(len(target.detections), 0)  # no blob covers the whole network image
+        finally:
+            request = SetParameters.Request(parameters=[Parameter("min_target_pixels", value=4).to_parameter_msg()])
+            self.call(SetParameters, service, request)
+        values = self.call(GetParameters, "segmentation_node/get_parameters",
+                           GetParameters.Request(names=["hero_threshold", "min_target_pixels"])).values
+        self.assertEqual((values[0].double_value, values[1].integer_value), (0.5, 4))
 
     def test_blank_frame_gives_a_full_size_mask_and_an_empty_target(self):
         blank = np.zeros((H, W, 3), np.uint8)

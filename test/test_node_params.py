@@ -14,8 +14,11 @@ from follow_me_seg.node_params import (
     FOLLOWER_PARAMS,
     FRAME_SOURCE_PARAMS,
     SEGMENTATION_PARAMS,
+    AUTOSTART,
     ParamError,
+    Range,
     control_params,
+    update_params,
     validate_params,
 )
 
@@ -46,17 +49,18 @@ def test_defaults_validate_except_the_frame_source_needs_a_source():
         ("hero_threshold", float("nan"), "parameter hero_threshold must be finite, got nan"),
         ("hero_threshold", "high", "parameter hero_threshold must be a number, got 'high'"),
         ("hero_threshold", True, "parameter hero_threshold must be a number, got True"),
-        ("min_target_pixels", 0, "parameter min_target_pixels must be >= 1, got 0"),
+        ("min_target_pixels", 0, "parameter min_target_pixels must be in [1, 25600], got 0"),
+        ("min_target_pixels", 1_000_000, "parameter min_target_pixels must be in [1, 25600], got 1000000"),
         ("min_target_pixels", 4.5, "parameter min_target_pixels must be an integer, got 4.5"),
         ("image_qos", "best_effort", "parameter image_qos must be one of sensor_data, reliable, system_default"),
         ("image_transport", "theora", "parameter image_transport must be one of raw, compressed, got 'theora'"),
         ("publish_overlay", "yes", "parameter publish_overlay must be true or false, got 'yes'"),
         ("overlay_alpha", 1.5, "parameter overlay_alpha must be in [0, 1], got 1.5"),
-        ("depth_window", 4, "parameter depth_window must be an odd number >= 1, got 4"),
-        ("depth_window", 0, "parameter depth_window must be an odd number >= 1, got 0"),
-        ("depth_max_skew_s", -0.1, "parameter depth_max_skew_s must be >= 0, got -0.1"),
-        ("max_frame_age_s", -1.0, "parameter max_frame_age_s must be >= 0, got -1.0"),
-        ("diagnostics_period_s", 0.0, "parameter diagnostics_period_s must be > 0, got 0.0"),
+        ("depth_window", 4, "parameter depth_window must be in [1, 99] in steps of 2 from 1, got 4"),
+        ("depth_window", 0, "parameter depth_window must be in [1, 99] in steps of 2 from 1, got 0"),
+        ("depth_max_skew_s", -0.1, "parameter depth_max_skew_s must be in [0, 10], got -0.1"),
+        ("max_frame_age_s", -1.0, "parameter max_frame_age_s must be in [0, 3600], got -1.0"),
+        ("diagnostics_period_s", 0.0, "parameter diagnostics_period_s must be in (0, 60], got 0.0"),
         ("model_path", 3, "parameter model_path must be a string, got 3"),
     ],
 )
@@ -69,11 +73,17 @@ def test_segmentation_failures(name, value, complaint):
 @pytest.mark.parametrize(
     "name, value, complaint",
     [
-        ("control_rate_hz", 0.0, "parameter control_rate_hz must be > 0, got 0.0"),
+        ("control_rate_hz", 0.0, "parameter control_rate_hz must be in (0, 1000], got 0.0"),
+        ("control_rate_hz", -5.0, "parameter control_rate_hz must be in (0, 1000], got -5.0"),
         ("start_enabled", 1, "parameter start_enabled must be true or false, got 1"),
-        ("image_width", 0, "parameter image_width must be >= 1, got 0"),
-        ("image_height", -5, "parameter image_height must be >= 1, got -5"),
+        ("image_height", -5, "parameter image_height must be in [0, 100000], got -5"),
+        ("idle_zero_stream", "yes", "parameter idle_zero_stream must be true or false, got 'yes'"),
+        ("cmd_vel_frame_id", " ", "parameter cmd_vel_frame_id must not be empty, got ' '"),
         ("yaw_gain", "x", "parameter yaw_gain must be a number, got 'x'"),
+        ("yaw_gain", -1.0, "parameter yaw_gain must be in [0, 20], got -1.0"),
+        ("desired_size", 2.0, "parameter desired_size must be in (0, 1], got 2.0"),
+        ("size_measure", "pixels", "parameter size_measure must be one of bbox_height, bbox_area, got 'pixels'"),
+        ("smoothing", 1.0, "parameter smoothing must be in [0, 1), got 1.0"),
         ("use_vertical", "no", "parameter use_vertical must be true or false, got 'no'"),
     ],
 )
@@ -86,15 +96,12 @@ def test_follower_node_failures(name, value, complaint):
 @pytest.mark.parametrize(
     "name, value, complaint",
     [
-        ("yaw_gain", -1.0, "parameter yaw_gain must be >= 0, got -1.0"),
-        ("desired_size", 2.0, "parameter desired_size must be in (0, 1], got 2.0"),
-        ("size_measure", "pixels", "parameter size_measure must be one of bbox_height, bbox_area, got 'pixels'"),
         ("search_yaw_rate", 5.0, "parameter search_yaw_rate (5.0) must not exceed max_yaw_rate (1.0)"),
-        ("smoothing", 1.0, "parameter smoothing must be in [0, 1), got 1.0"),
+        ("max_yaw_rate", 0.1, "parameter search_yaw_rate (0.2) must not exceed max_yaw_rate (0.1)"),
     ],
 )
 def test_control_law_failures(name, value, complaint):
-    values = validate_params(FOLLOWER_PARAMS, {name: value})
+    values = validate_params(FOLLOWER_PARAMS, {"search_yaw_rate": 0.2, name: value})
     with pytest.raises(ParamError) as err:
         control_params(values)
     assert str(err.value) == complaint
@@ -111,7 +118,7 @@ def test_integers_are_accepted_for_floats_and_control_params_are_built():
     "name, value, complaint",
     [
         ("source", "   ", "parameter source must name a folder of images or a video file"),
-        ("publish_rate_hz", -2.0, "parameter publish_rate_hz must be > 0, got -2.0"),
+        ("publish_rate_hz", -2.0, "parameter publish_rate_hz must be in (0, 1000], got -2.0"),
         ("frame_id", "", "parameter frame_id must not be empty, got ''"),
         ("loop", "true", "parameter loop must be true or false, got 'true'"),
         ("horizontal_fov_deg", 180.0, "parameter horizontal_fov_deg must be in [0, 180), got 180.0"),
@@ -129,9 +136,35 @@ def test_control_params_mirror_the_control_law_defaults():
 
 
 def test_parameter_names_do_not_clash_between_nodes():
-    """config/follow_me.yaml sets every node's parameters under one /** key."""
-    names = [spec.name for specs in ALL_SPECS.values() for spec in specs]
+    """config/follow_me.yaml sets every node's parameters under one /** key: only autostart is shared."""
+    names = [spec.name for specs in ALL_SPECS.values() for spec in specs if spec is not AUTOSTART]
     assert len(names) == len(set(names))
+
+
+def test_update_keeps_the_old_values_on_a_bad_change_and_ignores_foreign_names():
+    current = validate_params(SEGMENTATION_PARAMS, {})
+    updated = update_params(SEGMENTATION_PARAMS, current, {"hero_threshold": 0.7, "use_sim_time": True})
+    assert updated["hero_threshold"] == 0.7 and "use_sim_time" not in updated
+    assert current["hero_threshold"] == 0.5
+    with pytest.raises(ParamError, match=r"^parameter hero_threshold must be in \(0, 1\), got 2.0$"):
+        update_params(SEGMENTATION_PARAMS, current, {"hero_threshold": 2.0})
+    with pytest.raises(ParamError, match="^parameter model_path is read-only"):
+        update_params(SEGMENTATION_PARAMS, current, {"model_path": "/other.keras"})
+    assert update_params(SEGMENTATION_PARAMS, current, {"model_path": ""}) == current  # unchanged: fine
+
+
+def test_defaults_pass_their_own_checks_and_ranges_bound_the_defaults():
+    for specs in ALL_SPECS.values():
+        for spec in specs:
+            if isinstance(spec.check, Range):
+                assert spec.check(spec.default) is None, spec.name
+
+
+def test_range_steps_and_open_ends():
+    odd = Range(1, 99, step=2)
+    assert odd(5) is None and odd(99) is None and odd(6) and odd(101)
+    half_open = Range(0, 1, high_open=True)
+    assert half_open(0.0) is None and half_open(1.0) == "must be in [0, 1)"
 
 
 def test_config_yaml_holds_every_parameter_with_its_default():
@@ -158,9 +191,15 @@ def _yaml_text(value) -> str:
 
 
 @pytest.mark.parametrize("node", list(ALL_SPECS))
-def test_readme_tables_list_every_parameter_with_its_default(node):
+def test_readme_tables_list_every_parameter_with_its_default_range_and_read_only_flag(node):
     section = _readme_ros_section()
-    rows = dict(re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", section, re.M))
+    table = section[section.index(f"**{node}**"):]
+    rows = {name: (default, bounds, meaning) for name, default, bounds, meaning in
+            re.findall(r"^\| `(\w+)` \| `([^`]*)` \| ([^|]*) \| (.*) \|$", table, re.M)}
     for spec in ALL_SPECS[node]:
         assert spec.name in rows, f"README lacks parameter {spec.name}"
-        assert rows[spec.name] == _yaml_text(spec.default), spec.name
+        default, bounds, meaning = rows[spec.name]
+        assert default == _yaml_text(spec.default), spec.name
+        expected = str(spec.check) + (f", step {spec.check.step}" if getattr(spec.check, "step", 0) else "")
+        assert bounds.strip() == (expected if isinstance(spec.check, Range) else ""), spec.name
+        assert meaning.endswith("(read-only)") == spec.read_only, spec.name

@@ -18,7 +18,8 @@ def test_package_xml_parses_with_catkin_pkg():
     assert package.get_build_type() == "ament_python"
     run_deps = {d.name for d in package.exec_depends}
     for dep in ("rclpy", "sensor_msgs", "geometry_msgs", "vision_msgs", "std_msgs", "std_srvs",
-                "diagnostic_msgs", "cv_bridge", "launch", "launch_ros", "python3-numpy", "python3-opencv"):
+                "diagnostic_msgs", "cv_bridge", "launch", "launch_ros", "lifecycle_msgs", "rcl_interfaces",
+                "ros2launch", "python3-numpy", "python3-opencv"):
         assert dep in run_deps, dep
 
 
@@ -47,3 +48,22 @@ def test_console_scripts_point_at_real_functions():
         if module.startswith("follow_me_seg.nodes"):
             continue  # node modules import rclpy lazily; their wiring has its own tests
         assert callable(getattr(importlib.import_module(module), func)), name
+
+
+def test_requirements_ros_hold_what_pip_adds_to_rosdep_with_the_pins_ros_needs():
+    lines = [line.split("#")[0].strip() for line in (REPO / "requirements-ros.txt").read_text().splitlines()]
+    pins = dict(re.match(r"([\w-]+)(.*)", line).groups() for line in lines if line)
+    assert set(pins) == {"numpy", "tensorflow", "tensorboard", "ai-edge-litert", "pytest"}
+    assert "<2" in pins["numpy"] and "<9" in pins["pytest"]
+
+
+def test_demo_frames_ship_in_the_package_with_their_licence():
+    frames = REPO / "follow_me_seg" / "demo_frames"
+    images = sorted(frames.glob("*.jpeg"))
+    assert 15 <= len(images) <= 25
+    assert "MIT License" in (frames / "LICENSE").read_text()
+    readme = (frames / "README.md").read_text()
+    assert all(image.stem in readme for image in images)  # each frame's provenance is listed
+    setup = (REPO / "setup.py").read_text()
+    assert '"demo_frames/*.jpeg", "demo_frames/LICENSE"' in setup
+    assert "IMAGES ?= follow_me_seg/demo_frames" in (REPO / "Makefile").read_text()

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from follow_me_seg.classes import HERO
+from follow_me_seg.inference.common import file_sha256
 
 H, W = 90, 120  # frames deliberately not the network's 160x160
 SQUARE = (slice(30, 60), slice(70, 100))  # rows, cols of the red square: hero
@@ -38,8 +39,9 @@ def image_msg(rgb: np.ndarray, encoding: str = "bgr8", stamp_s: float = 1.7e9 + 
                  data=array.array("B", rows.tobytes()))
 
 
-def start(graph, model_path, *params: str):
-    """rclpy.init with ``params`` (name:=value), a SegmentationNode and a probe listening to its outputs."""
+def start(graph, model_path, *params: str, activate: bool = True):
+    """rclpy.init with ``params`` (name:=value), a SegmentationNode (configured and activated unless not
+    ``activate``) and a probe listening to its outputs."""
     import rclpy
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PointStamped
@@ -54,12 +56,21 @@ def start(graph, model_path, *params: str):
         args += ["-p", param]
     rclpy.init(args=args)
     node = SegmentationNode()
+    if activate:
+        node.trigger_configure()
+        node.trigger_activate()
     probe = Probe(graph, node)
     probe.listen(Image, "/segmentation_node/class_mask", "/segmentation_node/target_mask")
     probe.listen(Detection2DArray, "/segmentation_node/target")
     probe.listen(PointStamped, "/segmentation_node/target_point")
     probe.listen(DiagnosticArray, "/diagnostics")
     return node, probe
+
+
+def set_param(node, name: str, value):
+    from rclpy_standin.probe import set_parameter
+
+    return set_parameter(node, name, value)
 
 
 def as_array(msg) -> np.ndarray:
@@ -217,7 +228,7 @@ def test_overlay_only_when_enabled_and_subscribed(ros_standin, red_hero_model_pa
         probe.publish("/image", frame)
         (overlay,) = probe.received["/segmentation_node/overlay"]
         assert (overlay.encoding, overlay.height, overlay.width, overlay.header) == ("bgr8", H, W, frame.header)
-        node.params["publish_overlay"] = False
+        assert set_param(node, "publish_overlay", False).successful
         probe.publish("/image", frame)
         assert len(calls) == 1 and len(probe.received["/segmentation_node/overlay"]) == 1
     finally:
@@ -239,21 +250,23 @@ def test_diagnostics_report_rate_latency_and_bad_frames(ros_standin, red_hero_mo
     from diagnostic_msgs.msg import DiagnosticStatus
 
     node, probe = start(ros_standin, red_hero_model_path)
+    probe.wait(0.2)
     for i in range(5):
         probe.publish("/image", image_msg(red_square_rgb(), stamp_s=1.7e9 + i))
         probe.wait(0.1)
     bad = image_msg(red_square_rgb())
     bad.encoding = "16UC1"
     probe.publish("/image", bad)
-    probe.wait(0.5)
+    probe.wait(0.3)
     (report,) = probe.received["/diagnostics"]
     (status,) = report.status
     values = {kv.key: kv.value for kv in status.values}
     assert status.level == DiagnosticStatus.WARN and "1 bad frame" in status.message
     assert status.name == "/segmentation_node: segmentation"
     assert (values["frames_processed"], values["frames_bad"], values["frames_dropped"]) == ("5", "1", "0")
-    assert float(values["rate_hz"]) == pytest.approx(5.0, rel=0.01)
-    assert float(values["latency_mean_ms"]) > 0 and values["device"] == "/CPU:0"
+    assert float(values["rate_hz"]) == pytest.approx(10.0, rel=0.01)  # from the first frame, not node start
+    assert float(values["processing_ms_mean"]) > 0 and values["device"] == "/CPU:0"
+    assert values["backend"] == "tensorflow" and values["model_sha256"] == file_sha256(red_hero_model_path)
     probe.wait(1.0)
     assert probe.received["/diagnostics"][-1].status[0].level == DiagnosticStatus.OK
     probe.wait(5.0)
@@ -264,7 +277,11 @@ def test_diagnostics_report_rate_latency_and_bad_frames(ros_standin, red_hero_mo
 @pytest.mark.parametrize(
     "param, complaint",
     [
-        ("hero_threshold:=1.5", "parameter hero_threshold must be in (0, 1), got 1.5"),
+        ("hero_threshold:=1.5", "parameter hero_threshold: Invalid parameter value (1.5) for parameter. Reason: "
+                                "Parameter hero_threshold out of range"),
+        ("hero_threshold:=1.0", "parameter hero_threshold must be in (0, 1), got 1.0"),
+        ("min_target_pixels:=2.5", "parameter min_target_pixels: Trying to set parameter 'min_target_pixels' to "
+                                   "'2.5' of type 'DOUBLE', expecting type 'INTEGER'"),
         ("image_qos:=fast", "parameter image_qos must be one of sensor_data, reliable, system_default, got 'fast'"),
         ("model_path:=/no/such/model.keras", "model file not found: /no/such/model.keras"),
         ("device:=gpu", "device 'gpu' was requested but TensorFlow sees no GPU"),
@@ -284,3 +301,100 @@ def test_bad_start_up_exits_non_zero_with_one_clear_line(ros_standin, red_hero_m
     assert len(errors) == 1 and complaint in errors[0]
     assert "Traceback" not in capsys.readouterr().err
     assert not ros_standin.initialized  # rclpy was shut down
+
+
+def test_lifecycle_configure_loads_the_model_and_only_an_active_node_processes(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path, activate=False)
+    assert node.engine is None and node.standin_state == "unconfigured"
+    probe.publish("/image", image_msg(red_square_rgb()))
+    node.trigger_configure()
+    assert node.engine is not None and node.standin_state == "inactive"
+    probe.publish("/image", image_msg(red_square_rgb()))
+    assert probe.received["/segmentation_node/target"] == []  # inactive: not subscribed
+    node.trigger_activate()
+    probe.publish("/image", image_msg(red_square_rgb()))
+    assert len(probe.received["/segmentation_node/target"]) == 1
+    node.trigger_deactivate()
+    probe.publish("/image", image_msg(red_square_rgb()))
+    probe.wait(2.0)
+    assert len(probe.received["/segmentation_node/target"]) == 1 and probe.received["/diagnostics"] == []
+    node.trigger_cleanup()
+    assert node.engine is None and node.standin_state == "unconfigured"
+
+
+def test_a_bad_model_fails_configure_with_one_line_and_stays_unconfigured(ros_standin, tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"not a model")
+    node, probe = start(ros_standin, broken, activate=False)
+    from rclpy.lifecycle import TransitionCallbackReturn
+
+    assert node.trigger_configure() == TransitionCallbackReturn.FAILURE
+    assert node.standin_state == "unconfigured"
+    (error,) = ros_standin.messages("ERROR")
+    assert "cannot load model" in error and str(broken) in error
+
+
+def test_live_parameters_take_effect_and_bad_ones_are_rejected(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path)
+    for name, value, reason in (("hero_threshold", 2.0, "out of range"), ("hero_threshold", "abc", "Wrong parameter"),
+                                ("min_target_pixels", 1_000_000, "out of range"), ("depth_window", 4, "valid step"),
+                                ("model_path", "/other.keras", "read-only"), ("backend", "litert", "read-only")):
+        result = set_param(node, name, value)
+        assert not result.successful and reason in result.reason, (name, result.reason)
+    assert node.params["hero_threshold"] == 0.5 and node.get_parameter("hero_threshold").value == 0.5
+    probe.publish("/image", image_msg(red_square_rgb()))
+    assert len(probe.received["/segmentation_node/target"][-1].detections) == 1
+    assert set_param(node, "min_target_pixels", 25_600).successful  # the whole network image: no blob is that big
+    probe.publish("/image", image_msg(red_square_rgb()))
+    assert probe.received["/segmentation_node/target"][-1].detections == []
+    assert set_param(node, "min_target_pixels", 4).successful
+    assert set_param(node, "hero_threshold", 0.9999).successful  # the red square's P(hero) is about 0.9999
+    probe.publish("/image", image_msg(red_square_rgb()))
+    mask = as_array(probe.received["/segmentation_node/class_mask"][-1])
+    assert (mask == HERO).sum() < (as_array(probe.received["/segmentation_node/class_mask"][0]) == HERO).sum()
+
+
+def test_diagnostics_period_changes_live(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path)
+    assert set_param(node, "diagnostics_period_s", 0.25).successful
+    probe.wait(1.0)
+    assert len(probe.received["/diagnostics"]) == 4
+
+
+def test_depth_and_camera_info_are_paired_by_stamp(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path, "depth_max_skew_s:=0.02")
+    frame = image_msg(red_square_rgb(), stamp_s=1.7e9 + 1.0)
+    for offset, metres in ((-0.1, 9.0), (0.01, 3.0), (0.1, 7.0)):  # the middle one is nearest the frame
+        header = image_msg(red_square_rgb(), stamp_s=1.7e9 + 1.0 + offset).header
+        probe.publish("/depth", depth_msg(np.full((H, W), metres, np.float32), "32FC1", header))
+        probe.publish("/camera_info", camera_info(header))
+    probe.publish("/image", frame)
+    (point,) = probe.received["/segmentation_node/target_point"]
+    assert point.point.z == pytest.approx(3.0) and point.header == frame.header
+    probe.publish("/image", image_msg(red_square_rgb(), stamp_s=1.7e9 + 1.05))  # 0.04 s from every depth
+    assert len(probe.received["/segmentation_node/target_point"]) == 1
+
+
+def test_diagnostics_count_frames_lost_upstream_and_end_to_end_latency(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path)
+    now = ros_standin.now_ns * 1e-9
+    for i in (0, 1, 2, 3, 4, 7, 8, 9):  # a 30 Hz camera; frames 5 and 6 never arrive
+        probe.publish("/image", image_msg(red_square_rgb(), stamp_s=now - 0.25 + i / 30))
+    probe.wait(1.0)
+    values = {kv.key: kv.value for kv in probe.received["/diagnostics"][-1].status[0].values}
+    assert values["frames_lost_upstream"] == "2" and values["frames_processed"] == "8"
+    assert float(values["input_rate_hz"]) == pytest.approx(30.0, rel=0.01)
+    assert 0.0 < float(values["latency_ms_mean"]) <= 250.0  # now - stamp: the stamps were up to 0.25 s old
+
+
+def test_an_unexpected_error_in_configure_is_logged_not_swallowed(ros_standin, red_hero_model_path, monkeypatch):
+    import follow_me_seg.nodes.segmentation_node as module
+    from rclpy.lifecycle import TransitionCallbackReturn
+
+    def broken_engine(*args, **kwargs):
+        raise RuntimeError("driver exploded")
+
+    node, probe = start(ros_standin, red_hero_model_path, activate=False)
+    monkeypatch.setattr(module, "SegmentationEngine", broken_engine)
+    assert node.trigger_configure() == TransitionCallbackReturn.FAILURE
+    assert ros_standin.messages("ERROR") == ["RuntimeError: driver exploded"]

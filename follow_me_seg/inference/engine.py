@@ -31,7 +31,7 @@ from follow_me_seg.inference.litert_backend import litert_interpreter_class
 from follow_me_seg.inference.openvino_backend import (
     PRECISIONS, bf16_agrees, cpu_has_bf16, measured_faster, openvino_installed,
 )
-from follow_me_seg.inference.tensorflow_backend import DEVICES, check_model_file, select_device
+from follow_me_seg.inference.tensorflow_backend import DEVICES, check_model_file, gpu_possible, select_device
 
 BACKENDS = ("auto", "tensorflow", "litert", "openvino")
 EXPORTED = {"litert": ".tflite", "openvino": ".xml"}
@@ -106,7 +106,8 @@ def choose_backend(
     usable = [] if backend == "tensorflow" else [name for name in (named,) if name] or [
         name for name in EXPORTED if files[name].is_file() and current(name) and _runtime_installed(name)
     ]
-    if not usable or not (device == "cpu" or select_device(device) == "/CPU:0"):  # TensorFlow only if needed
+    if not usable or not (device == "cpu" or not gpu_possible() or select_device(device) == "/CPU:0"):
+        # TensorFlow is imported only where a GPU could be there
         return "tensorflow", keras_path, "f32"
     if "openvino" in usable:
         ov_precision = _usable_precision(files["openvino"], precision)

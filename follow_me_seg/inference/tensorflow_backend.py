@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from follow_me_seg.errors import FollowMeError, ModelError
 from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE, default_model_path
 
 DEVICES = ("auto", "cpu", "gpu")
+GPU_DEVICE_FILES = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+
+
+def gpu_possible() -> bool:
+    """False when no GPU driver device exists (TensorFlow could not see one): ``auto`` then skips importing it."""
+    return "tensorflow" in sys.modules or any(os.path.exists(path) for path in GPU_DEVICE_FILES)
 
 
 def select_device(device: str = "auto") -> str:

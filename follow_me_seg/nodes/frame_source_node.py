@@ -9,7 +9,7 @@ from std_msgs.msg import Header
 from follow_me_seg.frames import FrameSource, FrameSourceError
 from follow_me_seg.image_msgs import fill_image
 from follow_me_seg.node_params import FRAME_SOURCE_PARAMS
-from follow_me_seg.nodes.ros_common import declare_parameters, named_qos, run_node
+from follow_me_seg.nodes.ros_common import LiveParameters, named_qos, restart_timer, run_node
 from follow_me_seg.projection import pinhole_k
 
 NAME = "frame_source"
@@ -32,7 +32,7 @@ class FrameSourceNode(Node):
 
     def __init__(self):
         super().__init__(NAME)
-        self.params = p = declare_parameters(self, FRAME_SOURCE_PARAMS)
+        self.params = p = LiveParameters(self, FRAME_SOURCE_PARAMS, self._on_params)
         self.source = FrameSource(p["source"], loop=p["loop"])
         qos = named_qos("reliable", depth=1)
         self.image_pub = self.create_publisher(Image, "image", qos)
@@ -42,6 +42,11 @@ class FrameSourceNode(Node):
 
     def on_exit(self) -> None:
         self.source.close()
+
+    def _on_params(self, values: dict) -> None:
+        self.source.loop = values["loop"]
+        if values["publish_rate_hz"] != self.params["publish_rate_hz"] and not self.timer.is_canceled():
+            self.timer = restart_timer(self, self.timer, 1.0 / values["publish_rate_hz"], self._tick)
 
     def _tick(self) -> None:
         try:

@@ -1,4 +1,9 @@
-"""segmentation_node: camera frames in; class mask, hero mask, hero target, 3D point, overlay out."""
+"""segmentation_node (managed): camera frames in; class mask, hero mask, hero target, 3D point, overlay out.
+
+Lifecycle: configure loads, checks and warms up the model and creates the publishers;
+activate subscribes and starts /diagnostics; deactivate stops processing; cleanup frees
+the model. With ``autostart`` (default) the node configures and activates itself.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,37 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import PointStamped
-from rclpy.node import Node
+from rclpy.lifecycle import LifecycleNode
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from std_msgs.msg import Header
 from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
 
 from follow_me_seg import frame_stats
+from follow_me_seg.inference.common import file_sha256
 from follow_me_seg.inference.engine import SegmentationEngine
 from follow_me_seg.frame_processing import FrameResult, segment_frame
 from follow_me_seg.frame_stats import FrameStats
 from follow_me_seg.image_msgs import ImageMessageError, compressed_to_rgb, depth_to_metres, fill_image, image_to_rgb
 from follow_me_seg.node_params import SEGMENTATION_PARAMS
-from follow_me_seg.nodes.ros_common import declare_parameters, named_qos, now_seconds, run_node, stamp_seconds
+from follow_me_seg.nodes.ros_common import (
+    SUCCESS,
+    LiveParameters,
+    named_qos,
+    now_seconds,
+    restart_timer,
+    run_node,
+    stamp_seconds,
+    transition,
+)
 from follow_me_seg.overlay import draw_overlay
 from follow_me_seg.projection import hero_point
+from follow_me_seg.stamp_pairing import StampedBuffer
 from follow_me_seg.target import Target
 
 NAME = "segmentation_node"
 HERO_CLASS_ID = "hero"
 WARN_PERIOD_S = 5.0
+STATS_WINDOW_S = 5.0
 _LEVELS = {frame_stats.OK: DiagnosticStatus.OK, frame_stats.WARN: DiagnosticStatus.WARN}
 
 
@@ -45,42 +62,100 @@ def detection_array(header: Header, target: Target) -> Detection2DArray:
     return detections
 
 
-class SegmentationNode(Node):
+class SegmentationNode(LifecycleNode):
     """Segments every frame it gets and publishes masks, the hero target, its 3D point and diagnostics."""
 
     def __init__(self):
         super().__init__(NAME)
-        self.params = p = declare_parameters(self, SEGMENTATION_PARAMS)
-        self.engine = SegmentationEngine(p["model_path"] or None, p["device"], p["backend"], threads=p["threads"])
-        self.get_logger().info(
-            f"segmenting on {self.engine.device} ({self.engine.backend}) with {self.engine.model_path}"
-        )
-        self.stats = FrameStats(window_s=max(5.0, p["diagnostics_period_s"]))
-        self.stats.start(now_seconds(self))
+        self.params = LiveParameters(self, SEGMENTATION_PARAMS, self._on_params)
+        self.engine: SegmentationEngine | None = None
+        self.model_sha256 = ""
+        self.stats = FrameStats(window_s=STATS_WINDOW_S)
+        self._outputs: dict = {}
+        self._subscriptions_active: list = []
+        self._diagnostics_timer = None
         self._last_stamp = 0.0
-        self._depth: Image | None = None
-        self._camera_info: CameraInfo | None = None
+        self._depth: StampedBuffer[Image] = StampedBuffer()
+        self._camera_info: StampedBuffer[CameraInfo] = StampedBuffer()
 
+    # -- lifecycle -------------------------------------------------------------------------
+    def on_configure(self, state):
+        return transition(self, self._configure)
+
+    def _configure(self) -> None:
+        p = self.params
+        self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"],
+                                         threads=p["threads"])
+        self.model_sha256 = file_sha256(self.engine.model_path)
+        self.get_logger().info(f"segmenting on {self.engine.device} ({self.engine.backend}) with "
+                               f"{self.engine.model_path} (sha256 {self.model_sha256[:12]})")
+        images, targets = named_qos("reliable", depth=1), named_qos("reliable", depth=10)
+        for key, msg_type, topic, qos in (
+            ("class_mask", Image, "~/class_mask", images), ("target_mask", Image, "~/target_mask", images),
+            ("overlay", Image, "~/overlay", images), ("target", Detection2DArray, "~/target", targets),
+            ("target_point", PointStamped, "~/target_point", targets),
+            ("diagnostics", DiagnosticArray, "/diagnostics", targets),
+        ):
+            self._outputs[key] = self.create_lifecycle_publisher(msg_type, topic, qos)
+
+    def on_activate(self, state):
+        p = self.params
         qos = named_qos(p["image_qos"])
         if p["image_transport"] == "compressed":
-            self.create_subscription(CompressedImage, "image/compressed", self._on_compressed, qos)
+            frames = self.create_subscription(CompressedImage, "image/compressed", self._on_compressed, qos)
         else:
-            self.create_subscription(Image, "image", self._on_image, qos)
-        self.create_subscription(Image, "depth", self._on_depth, qos)
-        self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, qos)
-        out_images = named_qos("reliable", depth=1)
-        out_targets = named_qos("reliable", depth=10)
-        self.class_mask_pub = self.create_publisher(Image, "~/class_mask", out_images)
-        self.target_mask_pub = self.create_publisher(Image, "~/target_mask", out_images)
-        self.overlay_pub = self.create_publisher(Image, "~/overlay", out_images)
-        self.target_pub = self.create_publisher(Detection2DArray, "~/target", out_targets)
-        self.point_pub = self.create_publisher(PointStamped, "~/target_point", out_targets)
-        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", out_targets)
-        self.create_timer(p["diagnostics_period_s"], self._publish_diagnostics)
+            frames = self.create_subscription(Image, "image", self._on_image, qos)
+        self._subscriptions_active = [
+            frames,
+            self.create_subscription(Image, "depth", self._on_depth, qos),
+            self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, qos),
+        ]
+        self.stats = FrameStats(window_s=STATS_WINDOW_S)
+        self._start_diagnostics(p["diagnostics_period_s"])
+        return super().on_activate(state)
+
+    def on_deactivate(self, state):
+        self._stop_processing()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state):
+        self._free()
+        return SUCCESS
+
+    def on_shutdown(self, state):
+        self._stop_processing()
+        self._free()
+        return SUCCESS
 
     def on_exit(self) -> None:
         """Nothing to send on shutdown."""
 
+    def _stop_processing(self) -> None:
+        for subscription in self._subscriptions_active:
+            self.destroy_subscription(subscription)
+        self._subscriptions_active = []
+        if self._diagnostics_timer is not None:
+            self.destroy_timer(self._diagnostics_timer)
+            self._diagnostics_timer = None
+        self._depth.clear()
+        self._camera_info.clear()
+        self._last_stamp = 0.0
+
+    def _free(self) -> None:
+        for publisher in self._outputs.values():
+            self.destroy_lifecycle_publisher(publisher)
+        self._outputs = {}
+        self.engine = None
+
+    def _start_diagnostics(self, period_s: float) -> None:
+        self._diagnostics_timer = restart_timer(self, self._diagnostics_timer, period_s, self._publish_diagnostics)
+
+    def _on_params(self, values: dict) -> None:
+        period = values["diagnostics_period_s"]
+        if self._diagnostics_timer is not None and period != self.params["diagnostics_period_s"]:
+            self._start_diagnostics(period)
+
+    # -- frames ----------------------------------------------------------------------------
     def _warn(self, message: str) -> None:
         self.get_logger().warning(message, throttle_duration_sec=WARN_PERIOD_S)
 
@@ -89,6 +164,7 @@ class SegmentationNode(Node):
         self._warn(f"skipping frame: {message}")
 
     def _on_image(self, msg: Image) -> None:
+        self.stats.frame_received(now_seconds(self), stamp_seconds(msg.header.stamp))
         try:
             rgb = image_to_rgb(msg)
         except ImageMessageError as err:
@@ -97,6 +173,7 @@ class SegmentationNode(Node):
         self._process(rgb, msg.header)
 
     def _on_compressed(self, msg: CompressedImage) -> None:
+        self.stats.frame_received(now_seconds(self), stamp_seconds(msg.header.stamp))
         try:
             rgb = compressed_to_rgb(msg)
         except ImageMessageError as err:
@@ -105,10 +182,10 @@ class SegmentationNode(Node):
         self._process(rgb, msg.header)
 
     def _on_depth(self, msg: Image) -> None:
-        self._depth = msg
+        self._depth.add(stamp_seconds(msg.header.stamp), msg)
 
     def _on_camera_info(self, msg: CameraInfo) -> None:
-        self._camera_info = msg
+        self._camera_info.add(stamp_seconds(msg.header.stamp), msg)
 
     def _is_late(self, header: Header) -> bool:
         """Out of order (older than the last frame) or older than max_frame_age_s; unstamped frames pass."""
@@ -126,31 +203,33 @@ class SegmentationNode(Node):
             self.stats.frame_dropped()
             return
         started = time.perf_counter()
+        p, out = self.params, self._outputs
         try:
-            result = segment_frame(
-                self.engine.predict, rgb, self.params["hero_threshold"], self.params["min_target_pixels"]
-            )
+            result = segment_frame(self.engine.predict, rgb, p["hero_threshold"], p["min_target_pixels"])
         except Exception as err:  # keep running whatever one frame does to the engine
             self._bad_frame(f"inference failed: {type(err).__name__}: {err}")
             return
-        self.class_mask_pub.publish(fill_image(Image(header=header), result.class_ids, "mono8"))
-        self.target_mask_pub.publish(fill_image(Image(header=header), result.target_mask, "mono8"))
-        self.target_pub.publish(detection_array(header, result.target))
+        out["class_mask"].publish(fill_image(Image(header=header), result.class_ids, "mono8"))
+        out["target_mask"].publish(fill_image(Image(header=header), result.target_mask, "mono8"))
+        out["target"].publish(detection_array(header, result.target))
         point = self._target_point(result, rgb.shape, header)
         if point is not None:
-            self.point_pub.publish(point)
-        if self.params["publish_overlay"] and self.overlay_pub.get_subscription_count() > 0:
-            overlay = draw_overlay(rgb, result.class_ids, result.target, self.params["overlay_alpha"])
-            self.overlay_pub.publish(fill_image(Image(header=header), overlay, "bgr8"))
-        self.stats.frame_processed(now_seconds(self), time.perf_counter() - started)
+            out["target_point"].publish(point)
+        if p["publish_overlay"] and out["overlay"].get_subscription_count() > 0:
+            overlay = draw_overlay(rgb, result.class_ids, result.target, p["overlay_alpha"])
+            out["overlay"].publish(fill_image(Image(header=header), overlay, "bgr8"))
+        stamp = stamp_seconds(header.stamp)
+        now = now_seconds(self)
+        self.stats.frame_processed(now, time.perf_counter() - started, now - stamp if stamp > 0 else 0.0)
 
     def _target_point(self, result: FrameResult, shape, header: Header) -> PointStamped | None:
-        """The hero in 3D when a close-enough depth image and a calibrated camera_info are at hand."""
-        depth, info, target = self._depth, self._camera_info, result.target
-        if not target.found or depth is None or info is None:
+        """The hero in 3D from the depth image and calibrated camera_info paired with the frame by stamp."""
+        target = result.target
+        if not target.found:
             return None
-        skew = abs(stamp_seconds(depth.header.stamp) - stamp_seconds(header.stamp))
-        if skew > self.params["depth_max_skew_s"]:
+        stamp, tolerance = stamp_seconds(header.stamp), self.params["depth_max_skew_s"]
+        depth, info = self._depth.nearest(stamp, tolerance), self._camera_info.nearest(stamp, tolerance)
+        if depth is None or info is None:
             return None
         try:
             depth_m = depth_to_metres(depth)
@@ -170,8 +249,10 @@ class SegmentationNode(Node):
     def _publish_diagnostics(self) -> None:
         report = self.stats.report(now_seconds(self))
         values = [KeyValue(key=k, value=v) for k, v in report.values]
-        values.append(KeyValue(key="device", value=str(self.engine.device)))
-        values.append(KeyValue(key="backend", value=str(self.engine.backend)))
+        values += [KeyValue(key="device", value=str(self.engine.device)),
+                   KeyValue(key="backend", value=str(self.engine.backend)),
+                   KeyValue(key="model", value=str(self.engine.model_path)),
+                   KeyValue(key="model_sha256", value=self.model_sha256)]
         status = DiagnosticStatus(
             level=_LEVELS[report.level],
             name=f"{self.get_fully_qualified_name()}: segmentation",
@@ -181,7 +262,7 @@ class SegmentationNode(Node):
         )
         array = DiagnosticArray(status=[status])
         array.header.stamp = self.get_clock().now().to_msg()
-        self.diagnostics_pub.publish(array)
+        self._outputs["diagnostics"].publish(array)
 
 
 def main(args: list[str] | None = None) -> None:

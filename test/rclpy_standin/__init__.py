@@ -17,7 +17,8 @@ from typing import Iterator
 PKGS = Path(__file__).resolve().parent / "pkgs"
 TOP_LEVEL = (
     "rosidl_standin", "builtin_interfaces", "std_msgs", "sensor_msgs", "geometry_msgs", "vision_msgs",
-    "std_srvs", "diagnostic_msgs", "rcl_interfaces", "rclpy", "launch", "launch_ros", "ament_index_python",
+    "std_srvs", "diagnostic_msgs", "rcl_interfaces", "lifecycle_msgs", "rclpy", "launch", "launch_ros",
+    "ament_index_python",
 )
 # Modules that import rclpy at import time: re-imported against the stand-in, then dropped again.
 DEPENDENTS = ("follow_me_seg.nodes", "rclpy_standin.probe")

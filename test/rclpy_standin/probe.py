@@ -39,3 +39,11 @@ class Probe:
         for _ in range(round(seconds / step)):
             self.graph.advance(step)
             self.spin()
+
+
+def set_parameter(node, name: str, value):
+    """What ``ros2 param set`` does: the SetParametersResult for one parameter."""
+    from rclpy.parameter import Parameter
+
+    (result,) = node.set_parameters([Parameter(name, value=value)])
+    return result

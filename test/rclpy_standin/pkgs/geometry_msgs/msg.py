@@ -10,6 +10,10 @@ class Twist(Message):
     FIELDS = {"linear": Vector3, "angular": Vector3}
 
 
+class TwistStamped(Message):
+    FIELDS = {"header": Header, "twist": Twist}
+
+
 class Point(Message):
     FIELDS = {"x": "float64", "y": "float64", "z": "float64"}
 

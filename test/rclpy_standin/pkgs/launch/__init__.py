@@ -1,11 +1,16 @@
 """Stand-in for the launch API subset follow.launch.py uses."""
 
-from launch import actions, substitutions  # noqa: F401  (import launch; launch.actions.X works as in launch)
+from launch import actions, event_handlers, events, launch_description_sources, substitutions  # noqa: F401
 
 
 class LaunchContext:
     def __init__(self, *, argv=None, noninteractive=False):
         self._launch_configurations: dict[str, str] = {}
+        self._is_shutdown = False
+
+    @property
+    def is_shutdown(self) -> bool:
+        return self._is_shutdown
 
     @property
     def launch_configurations(self) -> dict:

@@ -1,4 +1,4 @@
-"""launch.actions: DeclareLaunchArgument and OpaqueFunction."""
+"""launch.actions: DeclareLaunchArgument, OpaqueFunction, RegisterEventHandler, IncludeLaunchDescription."""
 
 from launch.substitutions import TextSubstitution
 
@@ -35,3 +35,26 @@ class OpaqueFunction:
 
     def execute(self, context):
         return self._function(context, *self._args, **self._kwargs)
+
+
+class RegisterEventHandler:
+    def __init__(self, event_handler, **kwargs):
+        self._event_handler = event_handler
+
+    @property
+    def event_handler(self):
+        return self._event_handler
+
+
+class IncludeLaunchDescription:
+    def __init__(self, launch_description_source, *, launch_arguments=None, **kwargs):
+        self._launch_description_source = launch_description_source
+        self._launch_arguments = list(launch_arguments or [])
+
+    @property
+    def launch_description_source(self):
+        return self._launch_description_source
+
+    @property
+    def launch_arguments(self):
+        return self._launch_arguments

@@ -1,4 +1,4 @@
-"""launch_ros.actions.Node: records what it would start (``standin_kwargs`` is for tests only)."""
+"""launch_ros.actions.Node and LifecycleNode: record what they would start (``standin_kwargs`` is for tests only)."""
 
 
 class Node:
@@ -17,3 +17,10 @@ class Node:
     @property
     def node_executable(self):
         return self._executable
+
+
+class LifecycleNode(Node):
+    """A managed node; as in launch_ros, ``name`` and ``namespace`` are required."""
+
+    def __init__(self, *, name, namespace, **kwargs):
+        super().__init__(name=name, namespace=namespace, **kwargs)

@@ -23,3 +23,13 @@ class InvalidParameterTypeException(ParameterException):
             f"'{desired_parameter.type_.name}', expecting type '{expected_type}'",
             desired_parameter.name,
         )
+
+
+class InvalidParameterValueException(ParameterException):
+    def __init__(self, parameter, value, reason):
+        super().__init__(f"Invalid parameter value ({value}) for parameter. Reason: {reason}", parameter)
+
+
+class ParameterImmutableException(ParameterException):
+    def __init__(self, parameter_name):
+        super().__init__("Attempted to modify read-only parameter", parameter_name)

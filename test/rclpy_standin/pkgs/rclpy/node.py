@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from rclpy._graph import GRAPH, matches, new_queue
 from rclpy.clock import Clock
 from rclpy.exceptions import (
     InvalidParameterTypeException,
+    InvalidParameterValueException,
     ParameterAlreadyDeclaredException,
     ParameterNotDeclaredException,
 )
@@ -80,6 +83,8 @@ class Node:
         self._overrides = dict(GRAPH.global_params) if use_global_arguments else {}
         self._overrides.update({p.name: p.value for p in parameter_overrides or []})
         self._parameters: dict[str, Parameter] = {}
+        self._descriptors: dict = {}
+        self._on_set_parameters_callbacks: list = []
         self._logger = RcutilsLogger(node_name)
         self._clock = Clock()
         self._publishers, self._subscriptions, self._services, self._timers = [], [], [], []
@@ -113,8 +118,8 @@ class Node:
         return expanded
 
     # -- entities ------------------------------------------------------------------------
-    def create_publisher(self, msg_type, topic: str, qos_profile, **kwargs) -> Publisher:
-        publisher = Publisher(msg_type, self.resolve_topic_name(topic), _as_qos(qos_profile))
+    def create_publisher(self, msg_type, topic: str, qos_profile, *, publisher_class=None, **kwargs) -> Publisher:
+        publisher = (publisher_class or Publisher)(msg_type, self.resolve_topic_name(topic), _as_qos(qos_profile))
         self._publishers.append(publisher)
         return publisher
 
@@ -133,26 +138,51 @@ class Node:
         self._timers.append(timer)
         return timer
 
+    def destroy_publisher(self, publisher) -> bool:
+        return self._remove(self._publishers, publisher)
+
+    def destroy_subscription(self, subscription) -> bool:
+        return self._remove(self._subscriptions, subscription)
+
+    def destroy_timer(self, timer) -> bool:
+        timer.cancel()
+        return self._remove(self._timers, timer)
+
+    @staticmethod
+    def _remove(entities: list, entity) -> bool:
+        if entity in entities:
+            entities.remove(entity)
+            return True
+        return False
+
     def destroy_node(self) -> None:
         self._publishers, self._subscriptions, self._services, self._timers = [], [], [], []
         if self in GRAPH.nodes:
             GRAPH.nodes.remove(self)
         self._destroyed = True
 
-    # -- parameters ----------------------------------------------------------------------
+    # -- parameters (rclpy.node.Node's declare / set / descriptor semantics) --------------
+    PARAM_REL_TOL = 1e-6
+
     def declare_parameter(self, name: str, value=None, descriptor=None, ignore_override: bool = False) -> Parameter:
         from rcl_interfaces.msg import ParameterDescriptor
 
         if name in self._parameters:
             raise ParameterAlreadyDeclaredException([name])
         descriptor = descriptor or ParameterDescriptor()
+        if not descriptor.dynamic_typing:
+            descriptor.type = Parameter.Type.from_parameter_value(value).value
+            if descriptor.type == Parameter.Type.NOT_SET.value:
+                raise ValueError("Cannot declare a statically typed parameter with default value of type "
+                                 "PARAMETER_NOT_SET")
         chosen = self._overrides[name] if name in self._overrides and not ignore_override else value
         parameter = Parameter(name, value=chosen)
-        expected = Parameter.Type.from_parameter_value(value)
-        if not descriptor.dynamic_typing and value is not None and parameter.type_ != expected:
-            raise InvalidParameterTypeException(parameter, expected.name)
-        self._parameters[name] = parameter
-        return parameter
+        result = self._set_atomically([parameter], {name: descriptor})
+        if not result.successful:
+            if result.reason.startswith("Wrong parameter type"):
+                raise InvalidParameterTypeException(parameter, Parameter.Type(descriptor.type).name)
+            raise InvalidParameterValueException(name, chosen, result.reason)
+        return self._parameters[name]
 
     def get_parameter(self, name: str) -> Parameter:
         if name not in self._parameters:
@@ -161,6 +191,80 @@ class Node:
 
     def has_parameter(self, name: str) -> bool:
         return name in self._parameters
+
+    def describe_parameter(self, name: str):
+        if name not in self._descriptors:
+            raise ParameterNotDeclaredException(name)
+        return self._descriptors[name]
+
+    def add_on_set_parameters_callback(self, callback) -> None:
+        self._on_set_parameters_callbacks.insert(0, callback)
+
+    def remove_on_set_parameters_callback(self, callback) -> None:
+        self._on_set_parameters_callbacks.remove(callback)
+
+    def set_parameters(self, parameter_list) -> list:
+        """One SetParametersResult per parameter, each set on its own (as rclpy and ``ros2 param set``)."""
+        undeclared = [p.name for p in parameter_list if p.name not in self._parameters]
+        if undeclared:
+            raise ParameterNotDeclaredException(undeclared)
+        return [self._set_atomically([parameter]) for parameter in parameter_list]
+
+    def _set_atomically(self, parameter_list, descriptors=None):
+        from rcl_interfaces.msg import SetParametersResult
+
+        for parameter in parameter_list:
+            descriptor = (descriptors or self._descriptors)[parameter.name]
+            result = self._apply_descriptor(parameter, descriptor, check_read_only=descriptors is None)
+            if not result.successful:
+                return result
+        for callback in self._on_set_parameters_callbacks:
+            result = callback(parameter_list)
+            if not result.successful:
+                return result
+        for parameter in parameter_list:
+            if descriptors is not None:
+                self._descriptors[parameter.name] = descriptors[parameter.name]
+            self._parameters[parameter.name] = parameter
+        return SetParametersResult(successful=True)
+
+    def _apply_descriptor(self, parameter, descriptor, check_read_only: bool):
+        from rcl_interfaces.msg import SetParametersResult
+
+        descriptor.name = parameter.name
+        if check_read_only and descriptor.read_only:
+            return SetParametersResult(successful=False,
+                                       reason=f"Trying to set a read-only parameter: {parameter.name}.")
+        if descriptor.dynamic_typing:
+            descriptor.type = parameter.type_.value
+        elif parameter.type_ != Parameter.Type.NOT_SET and parameter.type_.value != descriptor.type:
+            return SetParametersResult(successful=False, reason=(
+                f"Wrong parameter type, expected '{Parameter.Type(descriptor.type)}' got '{parameter.type_}'"))
+        if parameter.type_ == Parameter.Type.INTEGER and descriptor.integer_range:
+            return self._in_range(parameter, descriptor.integer_range[0], lambda a, b: a == b)
+        if parameter.type_ == Parameter.Type.DOUBLE and descriptor.floating_point_range:
+            return self._in_range(parameter, descriptor.floating_point_range[0],
+                                  lambda a, b: math.isclose(a, b, rel_tol=self.PARAM_REL_TOL))
+        return SetParametersResult(successful=True)
+
+    def _in_range(self, parameter, value_range, same):
+        """rclpy's _apply_integer_range / _apply_floating_point_range: edges always pass, then bounds and step."""
+        from rcl_interfaces.msg import SetParametersResult
+
+        low = min(value_range.from_value, value_range.to_value)
+        high = max(value_range.from_value, value_range.to_value)
+        value = parameter.value
+        if same(value, low) or same(value, high):
+            return SetParametersResult(successful=True)
+        if not low < value < high:
+            return SetParametersResult(successful=False, reason=(
+                f"Parameter {parameter.name} out of range. Min: {low}, Max: {high}, value: {value}"))
+        if value_range.step != 0 and not same(low + round((value - low) / value_range.step) * value_range.step,
+                                              value):
+            return SetParametersResult(successful=False, reason=(
+                f"The parameter value for {parameter.name} is not a valid step. Min: {low}, max: {high}, "
+                f"value: {value}, step: {value_range.step}"))
+        return SetParametersResult(successful=True)
 
     # -- logging and time ----------------------------------------------------------------
     def get_logger(self) -> RcutilsLogger:
