@@ -21,7 +21,7 @@ class Camera:
 
     width: int = 256
     height: int = 256
-    horizontal_fov_rad: float = math.radians(90.0)
+    horizontal_fov_rad: float = math.radians(60.0)  # Unity's default, as in the training frames
     pitch_rad: float = math.radians(20.0)
 
     @property
