@@ -28,6 +28,8 @@ ASPECT_RANGE = (1.6, 4.5)  # blob height / width of one upright, whole person
 MIN_FILL = 0.35  # blob area / box area: lower means limbs of several people or an occluded body
 GROUND_PX = 128
 BACKDROP_ROWS = 72
+MIXED_SURFACE = 0.03  # a ground patch may hold at most this share of the other surface (grass / paving)
+PLAIN_STD = 32.0  # and at most this grey-level standard deviation (road markings tile badly)
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,21 @@ def cut_person(rgb: np.ndarray, labels: np.ndarray, blob: Blob) -> np.ndarray:
     return np.dstack([bgr, alpha])
 
 
-def _free_square(ids: np.ndarray, size: int) -> tuple[int, int] | None:
-    """Top-left (x, y) of a background-only square in the frame's lower half, if one exists."""
+def _grassy(rgb: np.ndarray) -> np.ndarray:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    return (hsv[..., 0] >= 30) & (hsv[..., 0] <= 90) & (hsv[..., 1] > 60)
+
+
+def _ground_square(rgb: np.ndarray, ids: np.ndarray, size: int) -> tuple[int, int] | None:
+    """Top-left (x, y) of a square in the frame's lower half free of people and of one surface
+    (grass or not, 97% or more) and without bold markings, so that it tiles without visible seams; None if none."""
     height, width = ids.shape
+    grass, grey = _grassy(rgb), cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     for y in range(height - size, height // 2 - 1, -size // 4):
         for x in range(0, width - size + 1, size // 4):
-            if (ids[y:y + size, x:x + size] == BACKGROUND).all():
+            share = grass[y:y + size, x:x + size].mean()
+            plain = grey[y:y + size, x:x + size].std() <= PLAIN_STD
+            if plain and min(share, 1 - share) <= MIXED_SURFACE and (ids[y:y + size, x:x + size] == BACKGROUND).all():
                 return x, y
     return None
 
@@ -94,7 +105,7 @@ def cut_sprites(train: str | Path, out: str | Path, heroes: int = 24, people: in
         ids = read_mask(pair.mask)
         for kind in KINDS:
             candidates[kind] += [blob for blob, _ in _person_blobs(pair, ids, kind)]
-        square = _free_square(ids, GROUND_PX)
+        square = _ground_square(read_rgb(pair.image), ids, GROUND_PX)
         if square is not None:
             candidates["ground"].append(Blob(pair, (*square, GROUND_PX, GROUND_PX), 0))
         if (ids[:BACKDROP_ROWS] == BACKGROUND).all():

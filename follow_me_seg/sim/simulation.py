@@ -80,5 +80,5 @@ class Simulation:
         in_view = False
         if hero.visible and centre[0, 2] > 0:
             u, v = camera.project(centre)[0]
-            in_view = 0 <= u <= camera.width - 1 and 0 <= v <= camera.height - 1
+            in_view = bool(0 <= u <= camera.width - 1 and 0 <= v <= camera.height - 1)
         return HeroTruth(hero.visible, in_view, c * dx + si * dy, -si * dx + c * dy, math.hypot(dx, dy))
