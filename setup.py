@@ -10,7 +10,8 @@ setup(
     name=PACKAGE,
     version="0.1.0",
     packages=find_packages(exclude=["test", "test.*"]),
-    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.json"]},
+    package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.json", "sim/sprites/LICENSE",
+                            "sim/sprites/sources.csv", "sim/sprites/*/*.png", "sim/sprites/*/*.jpg"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),
@@ -34,9 +35,12 @@ setup(
             "infer = follow_me_seg.cli.infer:entry",
             "export = follow_me_seg.cli.export:entry",
             "bench = follow_me_seg.bench:entry",
+            "simulate = follow_me_seg.cli.simulate:entry",
+            "make_sprites = follow_me_seg.cli.make_sprites:entry",
             "segmentation_node = follow_me_seg.nodes.segmentation_node:main",
             "follower_node = follow_me_seg.nodes.follower_node:main",
             "frame_source = follow_me_seg.nodes.frame_source_node:main",
+            "sim_bridge = follow_me_seg.nodes.sim_bridge_node:main",
         ],
     },
 )

@@ -69,6 +69,23 @@ def test_flies_cmd_vel_and_stops_when_commands_stop(ros_standin):
     assert poses[-1].pose.position.x == pytest.approx(poses[-2].pose.position.x, abs=1e-3)
 
 
+def test_pause_freezes_the_world_and_the_drone_but_frames_keep_coming(ros_standin):
+    from std_srvs.srv import SetBool
+
+    node, probe = start(ros_standin, "scenario:=straight")
+    assert ros_standin.call_service("/sim_bridge/pause", SetBool.Request(data=True)).message == "paused"
+    for _ in range(10):
+        probe.publish("/cmd_vel", forward(1.0))
+        probe.wait(0.1, step=0.1)
+    heroes, drones = probe.received["/sim/hero_pose"], probe.received["/sim/drone_pose"]
+    assert len(drones) == 10 and len({(p.pose.position.x, p.pose.position.y) for p in heroes}) == 1
+    assert {p.pose.position.x for p in drones} == {0.0}
+    assert ros_standin.call_service("/sim_bridge/pause", SetBool.Request(data=False)).message == "running"
+    probe.publish("/cmd_vel", forward(1.0))
+    probe.wait(0.3, step=0.1)
+    assert drones[-1].pose.position.x > 0.0 and heroes[-1].pose.position.x != heroes[0].pose.position.x
+
+
 def test_the_hero_pose_pauses_while_the_hero_has_vanished(ros_standin):
     node, probe = start(ros_standin, "scenario:=lost")
     probe.wait(25.0, step=0.1)

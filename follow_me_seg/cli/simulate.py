@@ -72,6 +72,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
     p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert"))
+    p.add_argument("--threads", type=int, help="LiteRT CPU threads; default: every core")
     args = p.parse_args(argv)
     if args.episodes < 1 or args.seconds <= 0 or args.rate <= 0 or args.others < 0 or args.wind < 0:
         p.error("--episodes must be >= 1, --seconds and --rate > 0, --others and --wind >= 0")
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.sim.simulation import SimConfig, Simulation
     from follow_me_seg.sim.video import EpisodeVideo
 
-    engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend)
+    engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)
     perception = Perception(engine.predict)
     controller = FollowController(params)
     period = 1.0 / args.rate

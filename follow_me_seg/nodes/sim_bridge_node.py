@@ -2,7 +2,8 @@
 
 Every 1 / rate_hz it flies the latest cmd_vel (zero once older than cmd_timeout_s) for one frame
 period, then publishes the rendered camera/image_raw (rgb8), camera/camera_info, camera/depth
-(32FC1, m), the drone's pose and, while the hero is in the world, the hero's pose.
+(32FC1, m), the drone's pose and, while the hero is in the world, the hero's pose. ``~/pause``
+(std_srvs/SetBool) freezes the world and the drone (frames keep coming) or lets them go on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from geometry_msgs.msg import PoseStamped, Twist
 from rclpy.node import Node
 from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header
+from std_srvs.srv import SetBool
 
 from follow_me_seg.image_msgs import fill_image
 from follow_me_seg.nodes.frame_source_node import camera_info
@@ -32,6 +34,7 @@ class SimBridgeNode(Node):
         self.sim = Simulation(sim_config(p), seed=p["seed"])
         self._command: tuple[float, Twist] | None = None  # (receipt time, command)
         self._stepped = False
+        self.paused = False
         qos = named_qos("reliable", depth=1)
         self.image_pub = self.create_publisher(Image, "camera/image_raw", qos)
         self.info_pub = self.create_publisher(CameraInfo, "camera/camera_info", qos)
@@ -39,6 +42,7 @@ class SimBridgeNode(Node):
         self.hero_pub = self.create_publisher(PoseStamped, "sim/hero_pose", named_qos("reliable", depth=10))
         self.drone_pub = self.create_publisher(PoseStamped, "sim/drone_pose", named_qos("reliable", depth=10))
         self.create_subscription(Twist, "cmd_vel", self._on_cmd_vel, named_qos("reliable", depth=1))
+        self.create_service(SetBool, "~/pause", self._on_pause)
         self.create_timer(1.0 / p["rate_hz"], self._tick)
         self.get_logger().info(f"simulating scenario {p['scenario']} (seed {p['seed']}) at {p['rate_hz']:g} Hz")
 
@@ -48,8 +52,14 @@ class SimBridgeNode(Node):
     def _on_cmd_vel(self, msg: Twist) -> None:
         self._command = (now_seconds(self), msg)
 
+    def _on_pause(self, request: SetBool.Request, response: SetBool.Response) -> SetBool.Response:
+        self.paused = bool(request.data)
+        response.success, response.message = True, "paused" if self.paused else "running"
+        self.get_logger().info(f"simulation {response.message}")
+        return response
+
     def _tick(self) -> None:
-        if self._stepped:
+        if self._stepped and not self.paused:
             vx = vz = yaw_rate = 0.0
             if self._command is not None and now_seconds(self) - self._command[0] <= self.params["cmd_timeout_s"]:
                 twist = self._command[1]
