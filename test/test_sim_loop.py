@@ -18,7 +18,7 @@ RATE_HZ = 10.0
 def perception() -> Perception:
     from follow_me_seg.engine import SegmentationEngine
 
-    return Perception(SegmentationEngine().predict)
+    return Perception(SegmentationEngine(device="cpu").predict)
 
 
 def test_closes_from_12_m_to_the_desired_distance_and_keeps_the_hero_in_view(perception):
@@ -60,7 +60,7 @@ def test_simulate_writes_steps_summary_trajectory_and_video(tmp_path):
 
     out = tmp_path / "sim"
     assert main(["--scenario", "straight,lost", "--episodes", "2", "--seconds", "1", "--seed", "3",
-                 "--out", str(out), "--video", "--param", "distance_gain=1.5"]) == 0
+                 "--out", str(out), "--video", "--param", "distance_gain=1.5", "--device", "cpu"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     for key in ("straight", "lost", "overall"):
         assert SUMMARY_KEYS <= set(summary[key])
