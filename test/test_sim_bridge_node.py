@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+SMALL = ("width:=64", "height:=64")  # where the pictures do not matter: cheaper frames
+
 
 def start(graph, *params: str):
     import rclpy
@@ -58,7 +60,7 @@ def test_publishes_camera_depth_and_poses_at_the_rate(ros_standin):
 
 
 def test_flies_cmd_vel_and_stops_when_commands_stop(ros_standin):
-    node, probe = start(ros_standin, "scenario:=straight", "cmd_timeout_s:=0.3")
+    node, probe = start(ros_standin, "scenario:=straight", "cmd_timeout_s:=0.3", *SMALL)
     for _ in range(20):  # 2 s of 1 m/s forward while turning left
         probe.publish("/cmd_vel", forward(1.0, 0.2))
         probe.wait(0.1)
@@ -72,7 +74,7 @@ def test_flies_cmd_vel_and_stops_when_commands_stop(ros_standin):
 def test_pause_freezes_the_world_and_the_drone_but_frames_keep_coming(ros_standin):
     from std_srvs.srv import SetBool
 
-    node, probe = start(ros_standin, "scenario:=straight")
+    node, probe = start(ros_standin, "scenario:=straight", *SMALL)
     assert ros_standin.call_service("/sim_bridge/pause", SetBool.Request(data=True)).message == "paused"
     for _ in range(10):
         probe.publish("/cmd_vel", forward(1.0))
@@ -87,7 +89,7 @@ def test_pause_freezes_the_world_and_the_drone_but_frames_keep_coming(ros_standi
 
 
 def test_the_hero_pose_pauses_while_the_hero_has_vanished(ros_standin):
-    node, probe = start(ros_standin, "scenario:=lost")
+    node, probe = start(ros_standin, "scenario:=lost", *SMALL)
     probe.wait(25.0, step=0.1)
     frames, heroes = len(probe.received["/sim/drone_pose"]), len(probe.received["/sim/hero_pose"])
     assert frames - 50 <= heroes <= frames - 30  # hidden for 3-5 s of the 25 s

@@ -17,6 +17,7 @@ import dataclasses
 from pathlib import Path
 
 from follow_me_seg.cli import run_cli
+from follow_me_seg.control import ControlParams
 from follow_me_seg.sim.scenarios import SCENARIOS
 
 
@@ -36,22 +37,19 @@ def _override(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def control_params(overrides: list[tuple[str, str]]):
-    """The follower's defaults with ``overrides`` (name, text) applied; a FollowMeError for a bad one."""
+def control_params(overrides: list[tuple[str, str]]) -> ControlParams:
+    """The follower's defaults with ``overrides`` (name, YAML text) applied; a FollowMeError for a bad one."""
     import yaml
 
-    from follow_me_seg.control import ControlParams
-    from follow_me_seg.node_params import CONTROL_PARAMS, control_params as checked_params, validate_params
+    from follow_me_seg.errors import FollowMeError
+    from follow_me_seg.node_params import CONTROL_PARAMS, control_params as checked, validate_params
 
     values = {spec.name: spec.default for spec in CONTROL_PARAMS}
     for name, text in overrides:
         if name not in values:
-            from follow_me_seg.errors import FollowMeError
-
             raise FollowMeError(f"--param {name}: not a follower parameter ({', '.join(values)})")
         values[name] = yaml.safe_load(text)
-    params: ControlParams = checked_params(validate_params(CONTROL_PARAMS, values))
-    return params
+    return checked(validate_params(CONTROL_PARAMS, values))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
