@@ -96,3 +96,10 @@ def test_simulate_rejects_an_unknown_or_bad_follower_parameter():
         control_params([("warp_speed", "9")])
     with pytest.raises(FollowMeError, match="smoothing must be in"):
         control_params([("smoothing", "1.5")])
+
+
+def test_perfect_perception_sees_exactly_the_rendered_hero():
+    sim = Simulation(SimConfig(scenario="straight", others=2), seed=1)
+    records = run_episode(sim, Perception(None), FollowController(ControlParams()), seconds=3.0, rate_hz=RATE_HZ)
+    assert all(r.detection_on_hero and r.hero_iou == 1.0 for r in records)
+    assert all(r.det_range_m > 0 for r in records)

@@ -67,6 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--wind", type=float, default=0.0, help="wind gusts, standard deviation (m/s)")
     p.add_argument("--param", type=_override, action="append", default=[], metavar="NAME=VALUE",
                    help="override a follower parameter (as in config/follow_me.yaml); repeatable")
+    p.add_argument("--perception", choices=("engine", "truth"), default="engine",
+                   help="engine: the network; truth: the rendered mask (perfect perception, to judge control alone)")
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
     p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert"))
@@ -94,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.sim.simulation import SimConfig, Simulation
     from follow_me_seg.sim.video import EpisodeVideo
 
-    engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)
-    perception = Perception(engine.predict)
+    engine = None
+    if args.perception == "engine":
+        engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)
+    perception = Perception(engine.predict if engine else None)
     controller = FollowController(params)
     period = 1.0 / args.rate
     summary, everything = {}, []
@@ -122,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     summary["settings"] = {
         "scenarios": args.scenario, "episodes": args.episodes, "seconds": args.seconds, "rate_hz": args.rate,
         "seed": args.seed, "others": args.others, "wind_std_mps": args.wind, "start_distance_m": args.start_distance,
-        "model": str(engine.model_path), "backend": engine.backend, "control": dataclasses.asdict(params),
+        "perception": args.perception, "model": str(engine.model_path) if engine else None,
+        "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }
     write_steps_csv(args.out / "steps.csv", everything)

@@ -16,21 +16,30 @@ from follow_me_seg.classes import HERO
 from follow_me_seg.control import Command, FollowController, observation_from_target
 from follow_me_seg.frame_processing import FrameResult, segment_frame
 from follow_me_seg.projection import hero_point
+from follow_me_seg.target import extract_target
 from follow_me_seg.sim.render import Frame
 from follow_me_seg.sim.simulation import Simulation
 
 
 @dataclass(frozen=True)
 class Perception:
-    """How frames are segmented: ``predict`` (RGB -> (160, 160, 3) probabilities) and the node's settings."""
+    """How frames are segmented: ``predict`` (RGB -> (160, 160, 3) probabilities) and the node's settings.
 
-    predict: Callable[[np.ndarray], np.ndarray]
+    ``predict=None`` is perfect perception: the rendered class mask stands in for the network's, so
+    that the control loop can be judged alone.
+    """
+
+    predict: Callable[[np.ndarray], np.ndarray] | None
     hero_threshold: float = 0.5
     min_target_pixels: int = 4
     depth_window: int = 5
 
-    def segment(self, rgb: np.ndarray) -> FrameResult:
-        return segment_frame(self.predict, rgb, self.hero_threshold, self.min_target_pixels)
+    def segment(self, frame: Frame) -> FrameResult:
+        if self.predict is None:
+            ids = frame.class_ids
+            hero = (ids == HERO).astype(np.float32)
+            return FrameResult(ids, extract_target(hero, ids.shape, self.hero_threshold, self.min_target_pixels))
+        return segment_frame(self.predict, frame.rgb, self.hero_threshold, self.min_target_pixels)
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ def run_episode(sim: Simulation, perception: Perception, controller: FollowContr
     for index in range(round(seconds * rate_hz)):
         now = index * dt
         frame = sim.render()
-        result = perception.segment(frame.rgb)
+        result = perception.segment(frame)
         distance = _range(result, frame, k, perception.depth_window)
         height, width = frame.rgb.shape[:2]
         observation = observation_from_target(result.target, width, height, controller.params.size_measure, distance)
