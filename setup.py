@@ -11,7 +11,9 @@ setup(
     version="0.1.0",
     packages=find_packages(exclude=["test", "test.*"]),
     package_data={PACKAGE: ["models/*.keras", "models/*.tflite", "models/*.xml", "models/*.bin", "models/*.json",
-                            "demo_frames/*.jpeg", "demo_frames/LICENSE", "demo_frames/README.md"]},
+                            "demo_frames/*.jpeg", "demo_frames/LICENSE", "demo_frames/README.md",
+                            "sim/sprites/LICENSE", "sim/sprites/sources.csv", "sim/sprites/*/*.png",
+                            "sim/sprites/*/*.jpg"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),
@@ -35,9 +37,12 @@ setup(
             "infer = follow_me_seg.cli.infer:entry",
             "export = follow_me_seg.cli.export:entry",
             "bench = follow_me_seg.inference.bench:entry",
+            "simulate = follow_me_seg.cli.simulate:entry",
+            "make_sprites = follow_me_seg.cli.make_sprites:entry",
             "segmentation_node = follow_me_seg.nodes.segmentation_node:main",
             "follower_node = follow_me_seg.nodes.follower_node:main",
             "frame_source = follow_me_seg.nodes.frame_source_node:main",
+            "sim_bridge = follow_me_seg.nodes.sim_bridge_node:main",
         ],
     },
 )

@@ -36,3 +36,7 @@ class Pose(Message):
 
 class PoseWithCovariance(Message):
     FIELDS = {"pose": Pose, "covariance": Fixed("float64", 36)}
+
+
+class PoseStamped(Message):
+    FIELDS = {"header": Header, "pose": Pose}

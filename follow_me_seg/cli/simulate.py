@@ -1,0 +1,144 @@
+"""``simulate``: fly the follow-me loop in the built-in simulator and measure it.
+
+Each step renders the drone's view, runs the real engine and the real follower, and flies the
+command (:mod:`follow_me_seg.sim`). Writes to ``--out``: ``steps.csv`` (one row per step),
+``summary.json`` (figures per scenario and ``overall``, with the issue's targets checked),
+``trajectory.png`` (top-down paths) and, with ``--video``, ``video_<scenario>.mp4`` of each
+scenario's first episode (view | overlay | map).
+
+    simulate --scenario straight --episodes 5 --seconds 60 --seed 0 --out sim_out
+    simulate --scenario all --episodes 10 --out sim_all --param distance_gain=2.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+from follow_me_seg.cli import run_cli
+from follow_me_seg.control import ControlParams
+from follow_me_seg.sim.scenarios import SCENARIOS
+
+
+def _scenarios(text: str) -> list[str]:
+    names = list(SCENARIOS) if text == "all" else [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown scenario {unknown[0] if unknown else text!r} "
+                                         f"(choose from {', '.join(SCENARIOS)} or all)")
+    return names
+
+
+def _override(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"--param takes NAME=VALUE, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def control_params(overrides: list[tuple[str, str]]) -> ControlParams:
+    """The follower's defaults with ``overrides`` (name, YAML text) applied; a FollowMeError for a bad one."""
+    import yaml
+
+    from follow_me_seg.errors import FollowMeError
+    from follow_me_seg.node_params import CONTROL_PARAMS, control_params as checked, validate_params
+
+    values = {spec.name: spec.default for spec in CONTROL_PARAMS}
+    for name, text in overrides:
+        if name not in values:
+            raise FollowMeError(f"--param {name}: not a follower parameter ({', '.join(values)})")
+        values[name] = yaml.safe_load(text)
+    return checked(validate_params(CONTROL_PARAMS, values))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="simulate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scenario", type=_scenarios, default=["straight"],
+                   help=f"one of {', '.join(SCENARIOS)}, a comma-separated list, or all")
+    p.add_argument("--episodes", type=int, default=5, help="episodes per scenario")
+    p.add_argument("--seconds", type=float, default=60.0, help="simulated seconds per episode")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--video", action="store_true", help="also write video_<scenario>.mp4 of the first episode")
+    p.add_argument("--rate", type=float, default=10.0, help="camera and control rate (Hz)")
+    p.add_argument("--start-distance", type=float, help="starting distance to the hero (m); default: the scenario's")
+    p.add_argument("--others", type=int, default=6, help="other people walking about")
+    p.add_argument("--wind", type=float, default=0.0, help="wind gusts, standard deviation (m/s)")
+    p.add_argument("--param", type=_override, action="append", default=[], metavar="NAME=VALUE",
+                   help="override a follower parameter (as in config/follow_me.yaml); repeatable")
+    p.add_argument("--perception", choices=("engine", "truth"), default="engine",
+                   help="engine: the network; truth: the rendered mask (perfect perception, to judge control alone)")
+    p.add_argument("--model", default="", help="model file; default: the shipped model")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert"))
+    p.add_argument("--threads", type=int, help="LiteRT CPU threads; default: every core")
+    args = p.parse_args(argv)
+    if args.episodes < 1 or args.seconds <= 0 or args.rate <= 0 or args.others < 0 or args.wind < 0:
+        p.error("--episodes must be >= 1, --seconds and --rate > 0, --others and --wind >= 0")
+    if args.start_distance is not None and args.start_distance <= 0:
+        p.error("--start-distance must be > 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    params = control_params(args.param)
+    from tqdm import tqdm
+
+    from follow_me_seg.atomic import write_json_atomic
+    from follow_me_seg.control import FollowController
+    from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.sim.drone import DroneParams
+    from follow_me_seg.sim.loop import Perception, run_episode
+    from follow_me_seg.sim.metrics import check_targets, summarise
+    from follow_me_seg.sim.report import plot_trajectories, write_steps_csv
+    from follow_me_seg.sim.simulation import SimConfig, Simulation
+    from follow_me_seg.sim.video import EpisodeVideo
+
+    engine = None
+    if args.perception == "engine":
+        engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)
+    perception = Perception(engine.predict if engine else None)
+    controller = FollowController(params)
+    period = 1.0 / args.rate
+    summary, everything = {}, []
+    for scenario in args.scenario:
+        config = SimConfig(scenario=scenario, others=args.others, start_distance_m=args.start_distance,
+                           drone=DroneParams(wind_std_mps=args.wind))
+        records = []
+        for episode in tqdm(range(args.episodes), desc=scenario, unit="episode"):
+            sim = Simulation(config, args.seed, episode)
+            video = EpisodeVideo(sim) if args.video and episode == 0 else None
+            records += run_episode(sim, perception, controller, args.seconds, args.rate, episode,
+                                   video.add if video else None)
+            if video:
+                video.save(args.out / f"video_{scenario}.mp4", args.rate)
+        figures = summarise(records, params.desired_distance_m, args.seed)
+        figures["targets"] = check_targets(scenario, figures, params.target_timeout, period)
+        summary[scenario] = figures
+        everything += records
+        missed = [t["target"] for t in figures["targets"] if not t["met"]]
+        print(f"{scenario}: in view {figures['hero_in_view_fraction']}, detected {figures['hero_detected_fraction']}, "
+              f"distance error median {figures['distance_error_m_median']} m, "
+              f"lost->hover max {figures['lost_to_hover_s_max']} s; " + (f"missed: {', '.join(missed)}" if missed else "targets met"))
+    summary["overall"] = summarise(everything, params.desired_distance_m, args.seed)
+    summary["settings"] = {
+        "scenarios": args.scenario, "episodes": args.episodes, "seconds": args.seconds, "rate_hz": args.rate,
+        "seed": args.seed, "others": args.others, "wind_std_mps": args.wind, "start_distance_m": args.start_distance,
+        "perception": args.perception, "model": str(engine.model_path) if engine else None,
+        "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
+        "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
+    }
+    write_steps_csv(args.out / "steps.csv", everything)
+    write_json_atomic(args.out / "summary.json", summary)
+    plot_trajectories(args.out / "trajectory.png", everything)
+    print(f"wrote {args.out / 'steps.csv'}, {args.out / 'summary.json'}, {args.out / 'trajectory.png'}"
+          + (", video_<scenario>.mp4" if args.video else ""))
+    return 0
+
+
+entry = run_cli(main)
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,57 @@
+"""ROS-free parts of the ``sim_bridge`` node: its parameters, the simulation they describe, message fields."""
+
+from __future__ import annotations
+
+import array
+import math
+from typing import Any, Mapping
+
+import numpy as np
+
+from follow_me_seg.node_params import ParamSpec, at_least, in_range, not_empty, one_of, positive
+from follow_me_seg.sim.camera import Camera
+from follow_me_seg.sim.drone import DroneParams
+from follow_me_seg.sim.scenarios import SCENARIOS
+from follow_me_seg.sim.simulation import SimConfig
+
+SIM_BRIDGE_PARAMS: tuple[ParamSpec, ...] = (
+    ParamSpec("scenario", "straight", f"hero scenario: {', '.join(SCENARIOS)}", one_of(*SCENARIOS)),
+    ParamSpec("seed", 0, "seed of every random choice of the episode", at_least(0)),
+    ParamSpec("rate_hz", 10.0, "camera rate (Hz): the simulation steps 1 / rate_hz per frame", positive),
+    ParamSpec("width", 256, "image width (px)", at_least(16)),
+    ParamSpec("height", 256, "image height (px)", at_least(16)),
+    ParamSpec("horizontal_fov", math.radians(60.0), "horizontal field of view (rad)",
+              in_range(0, math.pi, low_open=True, high_open=True)),
+    ParamSpec("camera_pitch", math.radians(20.0), "downward pitch of the camera (rad)",
+              in_range(-math.pi / 2, math.pi / 2, True, True)),
+    ParamSpec("altitude_m", 2.5, "starting altitude of the drone (m)", positive),
+    ParamSpec("others", 6, "other people walking about", at_least(0)),
+    ParamSpec("start_distance_m", 0.0, "starting distance to the hero (m); 0 uses the scenario's", at_least(0)),
+    ParamSpec("wind_std_mps", 0.0, "wind gusts, standard deviation (m/s)", at_least(0)),
+    ParamSpec("cmd_timeout_s", 0.5, "a cmd_vel older than this (s) counts as zero: the drone stops", positive),
+    ParamSpec("frame_id", "camera_optical_frame", "frame_id of the image, depth and camera_info", not_empty),
+    ParamSpec("world_frame", "map", "frame_id of the hero and drone poses", not_empty),
+)
+
+
+def sim_config(values: Mapping[str, Any]) -> SimConfig:
+    """The simulation described by validated sim_bridge parameter values."""
+    camera = Camera(width=values["width"], height=values["height"], horizontal_fov_rad=values["horizontal_fov"],
+                    pitch_rad=values["camera_pitch"])
+    return SimConfig(scenario=values["scenario"], others=values["others"],
+                     start_distance_m=values["start_distance_m"] or None, altitude_m=values["altitude_m"],
+                     camera=camera, drone=DroneParams(wind_std_mps=values["wind_std_mps"]))
+
+
+def depth_image_fields(depth_m: np.ndarray) -> dict[str, Any]:
+    """sensor_msgs/Image fields (except header) of a 32FC1 depth image in metres (little-endian)."""
+    height, width = depth_m.shape
+    return {
+        "height": int(height), "width": int(width), "encoding": "32FC1", "is_bigendian": 0, "step": int(width * 4),
+        "data": array.array("B", np.ascontiguousarray(depth_m, dtype="<f4").tobytes()),
+    }
+
+
+def yaw_quaternion(yaw: float) -> tuple[float, float, float, float]:
+    """(x, y, z, w) of a rotation by ``yaw`` about z."""
+    return 0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2)
