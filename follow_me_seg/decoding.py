@@ -46,6 +46,22 @@ def declared_size(data: bytes | np.ndarray) -> tuple[str, int, int]:
     raise DecodeError("not a JPEG or PNG image")
 
 
+def check_png_chunks(data: np.ndarray) -> None:
+    """Raise DecodeError unless every PNG chunk up to IEND fits in ``data``.
+
+    OpenCV allocates a chunk's declared length before reading it: 16 bytes can cost gigabytes.
+    """
+    pos, end = 8, data.size
+    while pos + 12 <= end:
+        length = int.from_bytes(data[pos:pos + 4].tobytes(), "big")
+        if pos + 12 + length > end:
+            raise DecodeError(f"PNG chunk at byte {pos} declares {length} bytes, past the end of the data")
+        if data[pos + 4:pos + 8].tobytes() == b"IEND":
+            return
+        pos += 12 + length
+    raise DecodeError("truncated PNG (no IEND chunk)")
+
+
 def decode_image(data: bytes | np.ndarray, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
                  flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
     """Decode JPEG / PNG bytes with ``cv2.imdecode(flags)`` once the header's size passes ``max_pixels``."""
@@ -54,6 +70,8 @@ def decode_image(data: bytes | np.ndarray, max_pixels: int = DEFAULT_MAX_IMAGE_P
         raise DecodeError("no data")
     fmt, width, height = declared_size(buffer)
     check_pixels(width, height, max_pixels)
+    if fmt == "PNG":
+        check_png_chunks(buffer)
     try:
         pixels = cv2.imdecode(buffer, flags)
     except cv2.error as err:
