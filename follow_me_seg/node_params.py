@@ -88,6 +88,8 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("max_frame_age_s", 0.0, "frames older than this (s, by header stamp) are dropped; 0 disables",
               at_least(0)),
     ParamSpec("diagnostics_period_s", 1.0, "period (s) of the /diagnostics report", positive),
+    ParamSpec("max_image_pixels", 4096 * 4096, "largest width x height of an image or depth message, checked on "
+              "the declared size before decoding; larger messages are skipped", at_least(1)),
 )
 
 FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (

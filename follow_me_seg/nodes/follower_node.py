@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 
 from geometry_msgs.msg import PointStamped, Twist
+from rclpy.clock import JumpThreshold
+from rclpy.duration import Duration
 from rclpy.node import Node
 from sensor_msgs.msg import CameraInfo
 from std_srvs.srv import SetBool
 from vision_msgs.msg import Detection2DArray
 
+from follow_me_seg.callback_guard import CallbackGuard
 from follow_me_seg.control import HOVER, Command, FollowController, observation_from_box
 from follow_me_seg.node_params import FOLLOWER_PARAMS, control_params
 from follow_me_seg.nodes.ros_common import declare_parameters, named_qos, now_seconds, run_node, stamp_seconds
@@ -51,10 +54,13 @@ class FollowerNode(Node):
         self._point: tuple[float, float] | None = None  # (stamp, distance m)
 
         self.cmd_pub = self.create_publisher(Twist, "cmd_vel", named_qos("reliable", depth=1))
-        inputs = named_qos("sensor_data", depth=1)
-        self.create_subscription(Detection2DArray, "target", self._on_target, inputs)
-        self.create_subscription(PointStamped, "target_point", self._on_point, inputs)
-        self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, inputs)
+        inputs, guard = named_qos("sensor_data", depth=1), CallbackGuard(self.get_logger().error)
+        self.create_subscription(Detection2DArray, "target", guard(self._on_target), inputs)
+        self.create_subscription(PointStamped, "target_point", guard(self._on_point), inputs)
+        self.create_subscription(CameraInfo, "camera_info", guard(self._on_camera_info), inputs)
+        self._clock_jumps = self.get_clock().create_jump_callback(  # a backward jump (sim time) loses the hero
+            JumpThreshold(min_forward=None, min_backward=Duration(nanoseconds=-1)),
+            post_callback=lambda jump: self.controller.reset())
         self.create_service(SetBool, "~/enable", self._on_enable)
         self.create_timer(1.0 / values["control_rate_hz"], self._tick)
         self.get_logger().info(f"follower {'enabled' if self.enabled else 'disabled (call ~/enable)'}")

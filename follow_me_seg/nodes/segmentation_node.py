@@ -12,6 +12,7 @@ from std_msgs.msg import Header
 from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
 
 from follow_me_seg import frame_stats
+from follow_me_seg.callback_guard import CallbackGuard
 from follow_me_seg.engine import SegmentationEngine
 from follow_me_seg.frame_processing import FrameResult, segment_frame
 from follow_me_seg.frame_stats import FrameStats
@@ -61,13 +62,13 @@ class SegmentationNode(Node):
         self._depth: Image | None = None
         self._camera_info: CameraInfo | None = None
 
-        qos = named_qos(p["image_qos"])
+        qos, guard = named_qos(p["image_qos"]), CallbackGuard(self.get_logger().error)
         if p["image_transport"] == "compressed":
-            self.create_subscription(CompressedImage, "image/compressed", self._on_compressed, qos)
+            self.create_subscription(CompressedImage, "image/compressed", guard(self._on_compressed), qos)
         else:
-            self.create_subscription(Image, "image", self._on_image, qos)
-        self.create_subscription(Image, "depth", self._on_depth, qos)
-        self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, qos)
+            self.create_subscription(Image, "image", guard(self._on_image), qos)
+        self.create_subscription(Image, "depth", guard(self._on_depth), qos)
+        self.create_subscription(CameraInfo, "camera_info", guard(self._on_camera_info), qos)
         out_images = named_qos("reliable", depth=1)
         out_targets = named_qos("reliable", depth=10)
         self.class_mask_pub = self.create_publisher(Image, "~/class_mask", out_images)
@@ -90,7 +91,7 @@ class SegmentationNode(Node):
 
     def _on_image(self, msg: Image) -> None:
         try:
-            rgb = image_to_rgb(msg)
+            rgb = image_to_rgb(msg, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._bad_frame(str(err))
             return
@@ -98,7 +99,7 @@ class SegmentationNode(Node):
 
     def _on_compressed(self, msg: CompressedImage) -> None:
         try:
-            rgb = compressed_to_rgb(msg)
+            rgb = compressed_to_rgb(msg, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._bad_frame(str(err))
             return
@@ -153,7 +154,7 @@ class SegmentationNode(Node):
         if skew > self.params["depth_max_skew_s"]:
             return None
         try:
-            depth_m = depth_to_metres(depth)
+            depth_m = depth_to_metres(depth, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._warn(f"ignoring depth image: {err}")
             return None
