@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from follow_me_seg.classes import CLASS_COLOURS_RGB, INPUT_SIZE
-from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS, DecodeError, decode_image
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS, DecodeError, check_pixels, declared_size, decode_image
 from follow_me_seg.errors import DataError
 
 IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png")
@@ -87,6 +87,16 @@ def _decode_file(path: Path, what: str, max_pixels: int, flags: int) -> np.ndarr
         return decode_image(_read_file(path), max_pixels, flags)
     except DecodeError as err:
         raise DataError(f"corrupt or unreadable {what}: {path} ({err})") from None
+
+
+def check_image_size(path: str | os.PathLike, max_pixels: int) -> None:
+    """Check an image file's declared size against ``max_pixels`` from its header alone."""
+    path = Path(path)
+    try:
+        _, width, height = declared_size(_read_file(path))
+        check_pixels(width, height, max_pixels)
+    except DecodeError as err:
+        raise DataError(f"corrupt or unreadable image: {path} ({err})") from None
 
 
 def read_rgb(path: str | os.PathLike, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:

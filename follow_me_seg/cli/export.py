@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import run_cli
+from follow_me_seg.cli import add_max_image_pixels, run_cli
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS
+from follow_me_seg.errors import FollowMeError
 
 QUANTIZATIONS = ("none", "float16", "int8")
 
@@ -32,24 +34,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--frames", type=int, default=100, help="how many calibration/check frames to use")
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
+    add_max_image_pixels(p)
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
     if args.frames < 1:
         p.error("--frames must be at least 1")
+    if args.out and Path(args.out).is_dir():
+        raise FollowMeError(f"--out is an existing folder, not a .tflite file: {args.out}")
     if args.out and not args.out.endswith(".tflite"):
         p.error("--out must end in .tflite")
     return args
 
 
-def read_frames(folder: Path, count: int) -> np.ndarray:
+def read_frames(folder: Path, count: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, at network size."""
     from follow_me_seg.dataset import list_images, read_rgb, resize_frame
 
     folder = folder / "images" if (folder / "images").is_dir() else folder
     files = list_images(folder)
     picks = np.unique(np.linspace(0, len(files) - 1, min(count, len(files))).astype(int))
-    return np.stack([resize_frame(read_rgb(files[i])) for i in picks])
+    return np.stack([resize_frame(read_rgb(files[i], max_pixels)) for i in picks])
 
 
 def litert_bytes(
@@ -141,12 +146,16 @@ def mask_agreement(probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[float, int
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from follow_me_seg.atomic import check_output_file
     from follow_me_seg.classes import normalise
-    from follow_me_seg.engine import FRAME_SHAPE, SegmentationEngine, default_model_path, litert_path, load_model
+    from follow_me_seg.engine import (FRAME_SHAPE, SegmentationEngine, default_model_path, litert_info_path,
+                                      litert_path, load_model)
 
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
-    frames = read_frames(args.calibration, args.frames) if args.calibration else None
+    for path in (out_path, litert_info_path(out_path)):
+        check_output_file(path)
+    frames = read_frames(args.calibration, args.frames, args.max_image_pixels) if args.calibration else None
     info = export_litert(model_path, out_path, args.quantize, frames, args.plain)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1024:.0f} KiB, quantize {info['quantize']})")
 
