@@ -76,6 +76,6 @@ def decode_image(data: bytes | np.ndarray, max_pixels: int = DEFAULT_MAX_IMAGE_P
         pixels = cv2.imdecode(buffer, flags)
     except cv2.error as err:
         raise DecodeError(f"cannot decode {fmt} ({str(err).strip().splitlines()[-1]})") from None
-    if pixels is None or pixels.shape[:2] != (height, width):
+    if pixels is None:  # (the shape may differ from the header's: EXIF orientation is applied)
         raise DecodeError(f"cannot decode {fmt} data of {width}x{height}")
     return pixels
