@@ -131,3 +131,15 @@ def test_no_hostile_message_grows_peak_memory_by_300_mib(tmp_path):
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["messages"] > 600
     assert result["growth_mib"] < MEMORY_LIMIT_MIB, result
+
+
+def test_exif_rotated_jpeg_decodes_in_its_display_orientation():
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees to display
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buffer, "JPEG", exif=exif)
+    assert compressed_to_rgb(compressed(buffer.getvalue())).shape == (64, 48, 3)
