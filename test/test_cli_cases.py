@@ -137,3 +137,11 @@ def test_full_disk_during_infer_leaves_no_summary(tiny_dataset, untrained_model_
     assert proc.returncode == 2
     assert_clean_error(proc, str(out / "overlays"), "File too large")
     assert not (out / "summary.json").exists() and not (out / "targets.csv").exists()
+
+
+def test_full_disk_during_preprocess_is_one_line(tmp_path):
+    out = tmp_path / "pre"
+    proc = run_with_file_size_limit(100, "preprocess", "--raw", raw_run(tmp_path), "--out", out)
+    assert proc.returncode == 2
+    assert_clean_error(proc, str(out / "images" / "0_raw_cam1_00001.jpeg"), "File too large")
+    assert list((out / "images").iterdir()) == []  # no partial file left behind
