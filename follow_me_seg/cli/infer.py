@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     controller = FollowController(ControlParams())
     rows, compute_s = [], 0.0
     wall_start = time.perf_counter()
-    for index, path in enumerate(tqdm(frames, desc="infer", unit="frame")):
+    for index, path in enumerate(tqdm(frames, desc="infer", unit="frame", leave=False)):  # an error clears it
         rgb = read_rgb(path, args.max_image_pixels)
         start = time.perf_counter()
         result = segment_frame(engine.predict, rgb, args.hero_threshold, args.min_target_pixels)

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     counts = {"frames": 0, "with_people": 0, "with_hero": 0}
     for lead, (run, frames) in enumerate(runs.items()):
-        for frame in tqdm(frames, desc=run.name, unit="frame"):
+        for frame in tqdm(frames, desc=run.name, unit="frame", leave=False):  # an error clears the bar
             image, ids = convert_frame(frame)
             image_name, mask_name = output_names(lead, run.name, frame.number)
             write_image_atomic(args.out / "images" / image_name, image[:, :, ::-1],
