@@ -119,14 +119,27 @@ def run_with_file_size_limit(limit_bytes: int, tool: str, *args) -> subprocess.C
     return proc
 
 
+def assert_last_line_is_the_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
+    """Exit 2, no traceback, one ``error:`` line naming the path and the reason, last.
+
+    For runs that load TensorFlow, whose own log lines (a missing GPU, AutoGraph failing to write its
+    temporary files on the full disk) are not the tool's to silence.
+    """
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    lines = [shown for line in proc.stderr.split("\n") if (shown := line.split("\r")[-1].strip())]
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], proc.stderr[-3000:]
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
 def test_full_disk_during_evaluate_leaves_no_report(tiny_dataset, untrained_model_path, tmp_path):
     out = tmp_path / "ev"
     out.mkdir()
     (out / "report.json").write_text('{"from": "an earlier run"}')
     proc = run_with_file_size_limit(8192, "evaluate", "--model", untrained_model_path, "--data", tiny_dataset,
                                     "--out", out, "--samples", "4")
-    assert proc.returncode == 2
-    assert_clean_error(proc, str(out / "samples.png"), "File too large")
+    assert_last_line_is_the_error(proc, str(out / "samples.png"), "File too large")
     assert sorted(p.name for p in out.iterdir()) == []
 
 
@@ -134,8 +147,7 @@ def test_full_disk_during_infer_leaves_no_summary(tiny_dataset, untrained_model_
     out = tmp_path / "inf"
     proc = run_with_file_size_limit(100, "infer", "--model", untrained_model_path, "--images",
                                     tiny_dataset / "images", "--out", out)
-    assert proc.returncode == 2
-    assert_clean_error(proc, str(out / "overlays"), "File too large")
+    assert_last_line_is_the_error(proc, str(out / "overlays"), "File too large")
     assert not (out / "summary.json").exists() and not (out / "targets.csv").exists()
 
 
