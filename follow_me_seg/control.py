@@ -12,6 +12,7 @@ Offline use (one call per frame, ``now_s`` the frame's time in seconds)::
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, fields, replace
 
 from follow_me_seg.target import Target
@@ -110,12 +111,16 @@ def observation_from_box(
     size_measure: str = "bbox_height",
     distance_m: float | None = None,
 ) -> Observation | None:
-    """An observation from a hero box in pixels (centre = centroid), or None if the numbers are unusable."""
+    """An observation from a hero box in pixels (centre = centroid), or None if the numbers are unusable.
+
+    Any real numbers are accepted (NumPy scalars included); an image smaller than one pixel is unusable.
+    """
     if size_measure not in SIZE_MEASURES:
         raise ValueError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, got {size_measure!r}")
-    numbers = (center_x, center_y, width, height, image_width, image_height)
-    if not all(math.isfinite(v) for v in numbers) or image_width <= 0 or image_height <= 0:
+    values = (center_x, center_y, width, height, image_width, image_height)
+    if not all(_finite(v) for v in values) or image_width < 1 or image_height < 1:
         return None
+    center_x, center_y, width, height, image_width, image_height = (float(v) for v in values)
     size = height / image_height if size_measure == "bbox_height" else width * height / (image_width * image_height)
     return Observation(
         offset_x=(center_x - (image_width - 1) / 2) / (image_width / 2),
@@ -141,15 +146,20 @@ def observation_from_target(
     )
 
 
+def _finite(value: object) -> bool:
+    """A finite real number (Python or NumPy), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _clean(observation: Observation | None) -> Observation | None:
     """Drop observations with non-finite values; clip the rest into range."""
     if observation is None:
         return None
     core = (observation.offset_x, observation.offset_y, observation.size)
-    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in core):
+    if not all(_finite(v) for v in core):
         return None
     distance = observation.distance_m
-    if distance is not None and not (isinstance(distance, (int, float)) and math.isfinite(distance) and distance > 0):
+    if distance is not None and not (_finite(distance) and distance > 0):
         distance = None
     return Observation(
         offset_x=min(1.0, max(-1.0, float(observation.offset_x))),
@@ -165,7 +175,8 @@ def _shrink(error: float, deadband: float) -> float:
 
 
 def _clamp(value: float, limit: float) -> float:
-    return min(limit, max(-limit, value)) if math.isfinite(value) else 0.0
+    """``value`` limited to [-limit, limit]; an overflow to infinity saturates, NaN gives 0."""
+    return 0.0 if math.isnan(value) else min(limit, max(-limit, value))
 
 
 class FollowController:
@@ -176,6 +187,11 @@ class FollowController:
     - hero unseen for less than ``target_timeout`` after a sighting: hold the last command;
     - otherwise hover (zeros), then after ``search_delay`` turn at ``search_yaw_rate``
       towards the side where the hero was last seen (if ``search_yaw_rate`` > 0).
+
+    Time only counts forwards: a clock that goes back (a looping bag, a simulator reset) makes
+    the controller forget the hero and hover at once, as :meth:`reset` does. Backward jumps
+    that happen between two updates and are outweighed by the time passing are invisible
+    here; the follower node reports those with rclpy's clock jump callbacks (calling reset).
     """
 
     def __init__(self, params: ControlParams | None = None):
@@ -185,19 +201,21 @@ class FollowController:
     def reset(self) -> None:
         """Forget the hero and the command history (as after start-up)."""
         self._start_s: float | None = None
+        self._last_now_s: float | None = None
         self._last_seen_s: float | None = None
         self._last_offset_x = 0.0
         self._command = HOVER
 
     def update(self, observation: Observation | None, now_s: float) -> Command:
         """The command for ``now_s`` given a new observation, or None when there is none this step."""
-        if not (isinstance(now_s, (int, float)) and math.isfinite(now_s)):
+        if not _finite(now_s):
             self._command = HOVER
             return HOVER
-        if self._start_s is None or now_s < self._start_s:
+        if self._last_now_s is not None and now_s < self._last_now_s:  # the clock went back: hero lost
+            self.reset()
+        if self._start_s is None:
             self._start_s = now_s
-        if self._last_seen_s is not None and now_s < self._last_seen_s:  # clock went backwards
-            self._last_seen_s = now_s
+        self._last_now_s = now_s
         seen = _clean(observation)
         if seen is not None:
             self._last_seen_s = now_s

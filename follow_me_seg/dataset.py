@@ -13,6 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from follow_me_seg.classes import CLASS_COLOURS_RGB, HERO, INPUT_SIZE, NUM_CLASSES, PERSON
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS, DecodeError, check_pixels, declared_size, decode_image
 from follow_me_seg.errors import DataError
 
 IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png")
@@ -70,15 +71,37 @@ def find_pairs(folder: str | os.PathLike) -> list[Pair]:
     return pairs
 
 
-def read_rgb(path: str | os.PathLike) -> np.ndarray:
-    """Decode an image file to an RGB uint8 array; a DataError if it cannot be read."""
-    data = np.fromfile(path, dtype=np.uint8) if Path(path).is_file() else None
-    if data is None:
+def _read_file(path: Path) -> np.ndarray:
+    """A file's bytes; a DataError naming it when it is missing or unreadable."""
+    if not path.is_file():
         raise DataError(f"file not found: {path}")
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if bgr is None:
-        raise DataError(f"corrupt or unreadable image: {path}")
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    try:
+        return np.fromfile(path, dtype=np.uint8)
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _decode_file(path: Path, what: str, max_pixels: int, flags: int) -> np.ndarray:
+    """Decode an image file within ``max_pixels``; a one-line DataError naming it otherwise."""
+    try:
+        return decode_image(_read_file(path), max_pixels, flags)
+    except DecodeError as err:
+        raise DataError(f"corrupt or unreadable {what}: {path} ({err})") from None
+
+
+def check_image_size(path: str | os.PathLike, max_pixels: int) -> None:
+    """Check an image file's declared size against ``max_pixels`` from its header alone."""
+    path = Path(path)
+    try:
+        _, width, height = declared_size(_read_file(path))
+        check_pixels(width, height, max_pixels)
+    except DecodeError as err:
+        raise DataError(f"corrupt or unreadable image: {path} ({err})") from None
+
+
+def read_rgb(path: str | os.PathLike, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
+    """Decode a JPEG / PNG file to an RGB uint8 array; a DataError if it cannot be read or is too large."""
+    return cv2.cvtColor(_decode_file(Path(path), "image", max_pixels, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def resize_frame(rgb: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
@@ -99,17 +122,13 @@ def mask_to_class_ids(mask_rgb: np.ndarray, path: str | os.PathLike = "<mask>") 
     return ids
 
 
-def read_mask(path: str | os.PathLike, size: tuple[int, int] | None = None) -> np.ndarray:
+def read_mask(path: str | os.PathLike, size: tuple[int, int] | None = None,
+              max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """Read a mask file as class ids; ``size`` (H, W) must match when given."""
     path = Path(path)
     if path.suffix.lower() != ".png":
         raise DataError(f"mask must be a PNG: {path}")
-    data = np.fromfile(path, dtype=np.uint8) if path.is_file() else None
-    if data is None:
-        raise DataError(f"file not found: {path}")
-    raw = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-    if raw is None:
-        raise DataError(f"corrupt or unreadable mask: {path}")
+    raw = _decode_file(path, "mask", max_pixels, cv2.IMREAD_UNCHANGED)
     if raw.ndim != 3 or raw.shape[2] != 3:
         raise DataError(f"mask must have 3 channels (RGB): {path}")
     ids = mask_to_class_ids(raw[:, :, ::-1], path)

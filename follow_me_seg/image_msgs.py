@@ -9,11 +9,13 @@ An image message here is anything with ``height, width, encoding, is_bigendian, 
 from __future__ import annotations
 
 import array
-from typing import Any
+import functools
+from typing import Any, Callable
 
 import cv2
 import numpy as np
 
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS, DecodeError, check_pixels, decode_image
 from follow_me_seg.errors import FollowMeError
 
 # encoding -> channels of the 8-bit colour / mono encodings the network accepts
@@ -22,7 +24,24 @@ DEPTH_ENCODINGS = {"32FC1": np.dtype("float32"), "16UC1": np.dtype("uint16")}
 
 
 class ImageMessageError(FollowMeError):
-    """A malformed, unsupported or undecodable image message."""
+    """A malformed, unsupported, oversized or undecodable image message."""
+
+
+def _hostile_safe(convert: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Make every failure of ``convert`` on a hostile message an ImageMessageError."""
+
+    @functools.wraps(convert)
+    def safe(msg: Any, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
+        try:
+            return convert(msg, max_pixels)
+        except ImageMessageError:
+            raise
+        except DecodeError as err:
+            raise ImageMessageError(str(err)) from None
+        except Exception as err:  # anything a malformed message makes NumPy, OpenCV or Pillow raise
+            raise ImageMessageError(f"malformed image message ({type(err).__name__}: {str(err)[:200]})") from None
+
+    return safe
 
 
 def _as_bytes(data: Any) -> np.ndarray:
@@ -33,11 +52,10 @@ def _as_bytes(data: Any) -> np.ndarray:
         return np.asarray(data, dtype=np.uint8).reshape(-1)
 
 
-def _rows(msg: Any, bytes_per_pixel: int) -> np.ndarray:
+def _rows(msg: Any, bytes_per_pixel: int, max_pixels: int) -> np.ndarray:
     """Check the geometry of ``msg`` and return its pixel rows as (height, width * bpp) bytes."""
     height, width, step = int(msg.height), int(msg.width), int(msg.step)
-    if height <= 0 or width <= 0:
-        raise ImageMessageError(f"image has zero size ({width}x{height})")
+    check_pixels(width, height, max_pixels)
     if step < width * bytes_per_pixel:
         raise ImageMessageError(
             f"step {step} is smaller than width x bytes per pixel ({width} x {bytes_per_pixel})"
@@ -48,19 +66,20 @@ def _rows(msg: Any, bytes_per_pixel: int) -> np.ndarray:
     return data[: step * height].reshape(height, step)[:, : width * bytes_per_pixel]
 
 
-def image_to_array(msg: Any) -> np.ndarray:
+@_hostile_safe
+def image_to_array(msg: Any, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """An 8-bit colour / mono image message as (H, W, C) or (H, W) uint8, in the message's channel order.
 
     Row padding (``step`` beyond ``width x channels``) is dropped. Raises ImageMessageError
-    for an unsupported encoding or a malformed message.
+    for an unsupported encoding, a malformed message or more than ``max_pixels`` pixels.
     """
     encoding = str(msg.encoding)
     channels = COLOUR_ENCODINGS.get(encoding)
     if channels is None:
         raise ImageMessageError(
-            f"unsupported encoding {encoding!r} (expected one of {', '.join(COLOUR_ENCODINGS)})"
+            f"unsupported encoding {encoding[:40]!r} (expected one of {', '.join(COLOUR_ENCODINGS)})"
         )
-    rows = _rows(msg, channels)
+    rows = _rows(msg, channels, max_pixels)
     pixels = rows.reshape(int(msg.height), int(msg.width), channels)
     return pixels[..., 0] if channels == 1 else pixels
 
@@ -74,37 +93,42 @@ _TO_RGB = {
 }
 
 
-def image_to_rgb(msg: Any) -> np.ndarray:
+@_hostile_safe
+def image_to_rgb(msg: Any, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """Any supported image message as a contiguous (H, W, 3) uint8 RGB array for the network."""
-    pixels = np.ascontiguousarray(image_to_array(msg))
+    pixels = np.ascontiguousarray(image_to_array(msg, max_pixels))
     code = _TO_RGB[str(msg.encoding)]
     return pixels if code is None else cv2.cvtColor(pixels, code)
 
 
-def compressed_to_rgb(msg: Any) -> np.ndarray:
-    """Decode a CompressedImage (JPEG, PNG, ...) to (H, W, 3) uint8 RGB."""
-    data = _as_bytes(msg.data)
-    if data.size == 0:
-        raise ImageMessageError("compressed image has no data")
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if bgr is None:
-        raise ImageMessageError(f"cannot decode compressed image (format {str(msg.format)!r})")
+@_hostile_safe
+def compressed_to_rgb(msg: Any, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
+    """Decode a JPEG or PNG CompressedImage to (H, W, 3) uint8 RGB.
+
+    The size declared in the header is checked against ``max_pixels`` before decoding.
+    """
+    try:
+        bgr = decode_image(_as_bytes(msg.data), max_pixels)
+    except DecodeError as err:
+        raise ImageMessageError(f"cannot decode compressed image (format {str(msg.format)[:40]!r}): {err}") from None
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
-def depth_to_metres(msg: Any) -> np.ndarray:
+@_hostile_safe
+def depth_to_metres(msg: Any, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """A 32FC1 (metres) or 16UC1 (millimetres) depth image as (H, W) float32 metres.
 
-    Zero, negative and non-finite depths become NaN. ``is_bigendian`` is honoured.
+    Zero, negative and non-finite depths become NaN. ``is_bigendian`` is honoured; more than
+    ``max_pixels`` pixels is an ImageMessageError.
     """
     encoding = str(msg.encoding)
     dtype = DEPTH_ENCODINGS.get(encoding)
     if dtype is None:
         raise ImageMessageError(
-            f"unsupported depth encoding {encoding!r} (expected one of {', '.join(DEPTH_ENCODINGS)})"
+            f"unsupported depth encoding {encoding[:40]!r} (expected one of {', '.join(DEPTH_ENCODINGS)})"
         )
     dtype = dtype.newbyteorder(">" if msg.is_bigendian else "<")
-    rows = np.ascontiguousarray(_rows(msg, dtype.itemsize))
+    rows = np.ascontiguousarray(_rows(msg, dtype.itemsize, max_pixels))
     values = rows.view(dtype).astype(np.float32)
     if encoding == "16UC1":
         values *= 0.001

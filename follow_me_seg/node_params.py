@@ -110,6 +110,8 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("max_frame_age_s", 0.0, "frames older than this (s, by header stamp) are dropped; 0 disables",
               Range(0, 3600)),
     ParamSpec("diagnostics_period_s", 1.0, "period (s) of the /diagnostics report", Range(0, 60, low_open=True)),
+    ParamSpec("max_image_pixels", 4096 * 4096, "largest width x height of an image or depth message, checked on "
+              "the declared size before decoding; larger messages are skipped", Range(1, 2**31 - 1)),
 )
 
 FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (

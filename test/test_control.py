@@ -155,10 +155,12 @@ def test_out_of_range_inputs_are_clipped_and_outputs_stay_in_limits():
         assert math.isfinite(value) and abs(value) <= limit
 
 
-def test_time_going_backwards_does_not_trip_the_timeout():
+def test_time_going_backwards_counts_as_losing_the_hero():
     controller = FollowController(replace(RAW, target_timeout=1.0))
     controller.update(Observation(0.5, 0.0, size=0.1), 100.0)
-    assert controller.update(None, 5.0).mode == "hold"  # e.g. a simulator clock reset
+    assert controller.update(None, 5.0) == HOVER  # e.g. a simulator clock reset
+    assert controller.update(None, 5.1) == HOVER  # the hero is forgotten, not held again
+    assert controller.update(Observation(0.5, 0.0, size=0.1), 5.2).mode == "track"
 
 
 def test_observation_from_box_normalises_offsets_and_sizes():

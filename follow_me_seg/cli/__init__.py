@@ -1,14 +1,24 @@
 """Command-line tools (``ros2 run follow_me_seg <tool>`` or the plain console scripts)."""
 
+import argparse
 import sys
 from typing import Callable
 
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS
 from follow_me_seg.errors import FollowMeError
 from follow_me_seg.quiet_tf import silence_tensorflow
 
 
+def describe_os_error(err: OSError) -> str:
+    """One line for an OSError: the path(s) it concerns and the reason."""
+    paths = " -> ".join(str(p) for p in (err.filename, err.filename2) if p is not None)
+    reason = err.strerror or str(err)
+    return f"{paths}: {reason}" if paths else reason
+
+
 def run_cli(main: Callable[[list[str] | None], int | None]) -> Callable[[], None]:
-    """Wrap a tool's ``main``: user errors become one line on stderr and exit code 2.
+    """Wrap a tool's ``main``: user errors and OSErrors (a full disk, an unwritable path) become one line
+    on stderr and exit code 2.
 
     TensorFlow's native log lines are silenced unless ``--verbose`` is given (taken out of the
     arguments before the tool parses them).
@@ -24,9 +34,26 @@ def run_cli(main: Callable[[list[str] | None], int | None]) -> Callable[[], None
         except FollowMeError as err:
             print(f"error: {err}", file=sys.stderr)
             code = 2
+        except OSError as err:
+            print(f"error: {describe_os_error(err)}", file=sys.stderr)
+            code = 2
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             code = 130
         sys.exit(code or 0)
 
     return entry
+
+
+def _pixel_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_max_image_pixels(parser: argparse.ArgumentParser) -> None:
+    """The ``--max-image-pixels`` option of the tools that read frames."""
+    parser.add_argument("--max-image-pixels", type=_pixel_count, default=DEFAULT_MAX_IMAGE_PIXELS, metavar="N",
+                        help="largest width x height of a frame, checked on its header before decoding "
+                             f"(default {DEFAULT_MAX_IMAGE_PIXELS}, 4096x4096)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import run_cli
+from follow_me_seg.cli import add_max_image_pixels, run_cli
 from follow_me_seg.errors import DataError
 from follow_me_seg.scoring import EVAL_SETS
 
@@ -22,6 +22,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--samples", type=int, default=4, help="frames per set in the PNG grid")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    add_max_image_pixels(p)
     args = p.parse_args(argv)
     if args.batch_size < 1 or args.samples < 0:
         p.error("--batch-size must be at least 1 and --samples at least 0")
@@ -76,8 +77,8 @@ def save_prediction(ids: np.ndarray, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg.atomic import write_json_atomic
-    from follow_me_seg.dataset import find_pairs, load_pairs
+    from follow_me_seg.atomic import check_output_folder, write_json_atomic
+    from follow_me_seg.dataset import check_image_size, find_pairs, load_pairs
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.target import class_ids
@@ -85,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = find_sets(args.data)
     pairs = {name: find_pairs(folder) for name, folder in sets.items()}
+    for pair in (pair for set_pairs in pairs.values() for pair in set_pairs):
+        check_image_size(pair.image, args.max_image_pixels)
+    for folder in [args.out] + ([args.save_predictions / name for name in sets] if args.save_predictions else []):
+        check_output_folder(folder)
+    (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
     data = {name: load_pairs(set_pairs, desc=f"reading {name}") for name, set_pairs in pairs.items()}
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
@@ -114,10 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
         by_size = report["proxy"]["detection_by_size"]
     report.update(model=str(engine.model_path), data=str(args.data.resolve()))
-    write_json_atomic(args.out / "report.json", report)
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")
+    write_json_atomic(args.out / "report.json", report)  # last: a failed run leaves no complete-looking report
     if "proxy" in report:
         print_proxy(report["proxy"], report["folder"])
     else:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import run_cli
+from follow_me_seg.cli import add_max_image_pixels, run_cli
+from follow_me_seg.errors import FollowMeError
 from follow_me_seg.inference.export import QUANTIZATIONS
 
 DEFAULT_CHECK_DATA = Path("../shared/data/followme/validation")
@@ -38,11 +39,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
     p.add_argument("--no-openvino", action="store_true", help="write the .tflite only")
+    add_max_image_pixels(p)
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
     if args.frames < 1:
         p.error("--frames must be at least 1")
+    if args.out and Path(args.out).is_dir():
+        raise FollowMeError(f"--out is an existing folder, not a .tflite file: {args.out}")
     if args.out and not args.out.endswith(".tflite"):
         p.error("--out must end in .tflite")
     return args
@@ -56,20 +60,23 @@ def print_check(name: str, check: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from follow_me_seg.atomic import check_output_file
     from follow_me_seg.inference.agreement import read_frames
-    from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, litert_path
+    from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, info_path, litert_path
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.inference.export import compare, export_litert, export_openvino, keras_probabilities
     from follow_me_seg.inference.openvino_backend import openvino_installed
 
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
-    calibration = read_frames(args.calibration, args.frames) if args.calibration else None
+    for path in (out_path, info_path(out_path)):
+        check_output_file(path)
+    calibration = read_frames(args.calibration, args.frames, args.max_image_pixels) if args.calibration else None
     info = export_litert(model_path, out_path, args.quantize, calibration, args.plain)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1024:.0f} KiB, quantize {info['quantize']})")
 
     check_dir = args.check_data if args.check_data.is_dir() else args.calibration
-    frames = read_frames(check_dir, args.frames) if check_dir else calibration
+    frames = read_frames(check_dir, args.frames, args.max_image_pixels) if check_dir else calibration
     if frames is None:
         print("no validation frames: checking on random frames, bf16 not checked")
         frames = np.random.default_rng(0).integers(0, 256, (8, *FRAME_SHAPE), np.uint8)

@@ -12,7 +12,7 @@ import io
 import time
 from pathlib import Path
 
-from follow_me_seg.cli import run_cli
+from follow_me_seg.cli import add_max_image_pixels, run_cli
 
 CSV_FIELDS = ("frame", "hero_found", "centroid_x", "centroid_y", "hero_pixels", "mean_hero_prob",
               "cmd_vx", "cmd_vz", "cmd_yaw_rate", "cmd_mode")
@@ -29,6 +29,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--min-target-pixels", type=int, default=4, help="smallest hero blob, in 160x160 network pixels")
     p.add_argument("--no-overlays", action="store_true", help="skip writing overlay images")
     p.add_argument("--frame-rate", type=float, default=10.0, help="camera rate (Hz) assumed by the control replay")
+    add_max_image_pixels(p)
     args = p.parse_args(argv)
     if not 0 < args.hero_threshold < 1:
         p.error("--hero-threshold must be in (0, 1)")
@@ -44,24 +45,29 @@ def main(argv: list[str] | None = None) -> int:
     import cv2
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import write_image_atomic, write_json_atomic, write_text_atomic
+    from follow_me_seg.atomic import check_output_folder, write_image_atomic, write_json_atomic, write_text_atomic
     from follow_me_seg.classes import HERO
     from follow_me_seg.control import ControlParams, FollowController
-    from follow_me_seg.dataset import list_images, read_rgb
+    from follow_me_seg.dataset import check_image_size, list_images, read_rgb
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.overlay import draw_overlay
     from follow_me_seg.frame_processing import segment_frame
 
     frames = list_images(args.images)
+    for path in frames:  # a bad frame fails the run before the model loads, not after hours of work
+        check_image_size(path, args.max_image_pixels)
+    overlay_dir = args.out / "overlays"
+    for folder in (args.out,) if args.no_overlays else (args.out, overlay_dir):
+        check_output_folder(folder)
+    (args.out / "summary.json").unlink(missing_ok=True)  # written last: only a finished run has one
     load_start = time.perf_counter()
     engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend)
     load_s = time.perf_counter() - load_start
     controller = FollowController(ControlParams())
     rows, compute_s = [], 0.0
-    overlay_dir = args.out / "overlays"
     wall_start = time.perf_counter()
-    for index, path in enumerate(tqdm(frames, desc="infer", unit="frame")):
-        rgb = read_rgb(path)
+    for index, path in enumerate(tqdm(frames, desc="infer", unit="frame", leave=False)):  # an error clears it
+        rgb = read_rgb(path, args.max_image_pixels)
         start = time.perf_counter()
         result = segment_frame(engine.predict, rgb, args.hero_threshold, args.min_target_pixels)
         compute_s += time.perf_counter() - start

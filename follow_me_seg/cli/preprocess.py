@@ -24,16 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     import cv2
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import write_image_atomic
+    from follow_me_seg.atomic import check_output_folder, write_image_atomic
     from follow_me_seg.classes import HERO, PERSON, class_ids_to_rgb
     from follow_me_seg.preprocess import convert_frame, find_frames, find_runs, output_names
 
     runs = {run: find_frames(run) for run in find_runs(args.raw)}  # check everything before writing
-    (args.out / "images").mkdir(parents=True, exist_ok=True)
-    (args.out / "masks").mkdir(parents=True, exist_ok=True)
+    for folder in (args.out / "images", args.out / "masks"):
+        check_output_folder(folder)
     counts = {"frames": 0, "with_people": 0, "with_hero": 0}
     for lead, (run, frames) in enumerate(runs.items()):
-        for frame in tqdm(frames, desc=run.name, unit="frame"):
+        for frame in tqdm(frames, desc=run.name, unit="frame", leave=False):  # an error clears the bar
             image, ids = convert_frame(frame)
             image_name, mask_name = output_names(lead, run.name, frame.number)
             write_image_atomic(args.out / "images" / image_name, image[:, :, ::-1],

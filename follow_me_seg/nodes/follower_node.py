@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 
 from geometry_msgs.msg import PointStamped, Twist, TwistStamped
+from rclpy.clock import JumpThreshold
+from rclpy.duration import Duration
 from rclpy.lifecycle import LifecycleNode
 from sensor_msgs.msg import CameraInfo
 from std_srvs.srv import SetBool
 from vision_msgs.msg import Detection2DArray
 
+from follow_me_seg.callback_guard import CallbackGuard
 from follow_me_seg.control import HOVER, Command, FollowController, observation_from_box
 from follow_me_seg.node_params import FOLLOWER_PARAMS, control_params
 from follow_me_seg.nodes.ros_common import (
@@ -66,6 +69,9 @@ class FollowerNode(LifecycleNode):
         self._pending: tuple[float, tuple[float, float, float, float]] | None = None  # (stamp, box)
         self._point: tuple[float, float] | None = None  # (stamp, distance m)
         self._idle_zero_sent = False
+        self._clock_jumps = self.get_clock().create_jump_callback(  # a backward jump (sim time) loses the hero
+            JumpThreshold(min_forward=None, min_backward=Duration(nanoseconds=-1)),
+            post_callback=lambda jump: self.controller.reset())
         self.create_service(SetBool, "~/enable", self._on_enable)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -75,11 +81,11 @@ class FollowerNode(LifecycleNode):
         return SUCCESS
 
     def on_activate(self, state):
-        inputs = named_qos("sensor_data", depth=1)
+        inputs, guard = named_qos("sensor_data", depth=1), CallbackGuard(self.get_logger().error)
         self._inputs = [
-            self.create_subscription(Detection2DArray, "target", self._on_target, inputs),
-            self.create_subscription(PointStamped, "target_point", self._on_point, inputs),
-            self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, inputs),
+            self.create_subscription(Detection2DArray, "target", guard(self._on_target), inputs),
+            self.create_subscription(PointStamped, "target_point", guard(self._on_point), inputs),
+            self.create_subscription(CameraInfo, "camera_info", guard(self._on_camera_info), inputs),
         ]
         self._start_control(self.params["control_rate_hz"])
         result = super().on_activate(state)

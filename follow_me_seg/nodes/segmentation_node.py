@@ -17,6 +17,7 @@ from std_msgs.msg import Header
 from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
 
 from follow_me_seg import frame_stats
+from follow_me_seg.callback_guard import CallbackGuard
 from follow_me_seg.inference.common import file_sha256
 from follow_me_seg.inference.engine import SegmentationEngine
 from follow_me_seg.frame_processing import FrameResult, segment_frame
@@ -100,15 +101,15 @@ class SegmentationNode(LifecycleNode):
 
     def on_activate(self, state):
         p = self.params
-        qos = named_qos(p["image_qos"])
+        qos, guard = named_qos(p["image_qos"]), CallbackGuard(self.get_logger().error)
         if p["image_transport"] == "compressed":
-            frames = self.create_subscription(CompressedImage, "image/compressed", self._on_compressed, qos)
+            frames = self.create_subscription(CompressedImage, "image/compressed", guard(self._on_compressed), qos)
         else:
-            frames = self.create_subscription(Image, "image", self._on_image, qos)
+            frames = self.create_subscription(Image, "image", guard(self._on_image), qos)
         self._subscriptions_active = [
             frames,
-            self.create_subscription(Image, "depth", self._on_depth, qos),
-            self.create_subscription(CameraInfo, "camera_info", self._on_camera_info, qos),
+            self.create_subscription(Image, "depth", guard(self._on_depth), qos),
+            self.create_subscription(CameraInfo, "camera_info", guard(self._on_camera_info), qos),
         ]
         self.stats = FrameStats(window_s=STATS_WINDOW_S)
         self._start_diagnostics(p["diagnostics_period_s"])
@@ -166,7 +167,7 @@ class SegmentationNode(LifecycleNode):
     def _on_image(self, msg: Image) -> None:
         self.stats.frame_received(now_seconds(self), stamp_seconds(msg.header.stamp))
         try:
-            rgb = image_to_rgb(msg)
+            rgb = image_to_rgb(msg, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._bad_frame(str(err))
             return
@@ -175,7 +176,7 @@ class SegmentationNode(LifecycleNode):
     def _on_compressed(self, msg: CompressedImage) -> None:
         self.stats.frame_received(now_seconds(self), stamp_seconds(msg.header.stamp))
         try:
-            rgb = compressed_to_rgb(msg)
+            rgb = compressed_to_rgb(msg, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._bad_frame(str(err))
             return
@@ -232,7 +233,7 @@ class SegmentationNode(LifecycleNode):
         if depth is None or info is None:
             return None
         try:
-            depth_m = depth_to_metres(depth)
+            depth_m = depth_to_metres(depth, self.params["max_image_pixels"])
         except ImageMessageError as err:
             self._warn(f"ignoring depth image: {err}")
             return None

@@ -21,11 +21,27 @@ class Graph:
         self.spin_hooks: list = []  # called on every iteration of rclpy.spin (test helpers)
         self.log: list[tuple[str, str, str]] = []  # (severity, logger name, message)
         self.executed = 0  # callbacks run so far
+        self.jump_handles: list = []  # rclpy.clock.JumpHandle
 
     # -- time ----------------------------------------------------------------------------
     def advance(self, seconds: float) -> None:
         """Let simulated time pass (timers become due; nothing runs until spun)."""
         self.now_ns += int(round(seconds * 1e9))
+
+    def jump(self, seconds: float) -> None:
+        """Set simulated time ``seconds`` away at once, as a /clock message under use_sim_time can.
+
+        Jump callbacks run as rcl runs them; after a backward jump past a timer's last call,
+        the timer is next due one period later (rcl's timer jump handling).
+        """
+        delta_ns = int(round(seconds * 1e9))
+        self.now_ns += delta_ns
+        for node in self.nodes:
+            for timer in node._timers:
+                if timer.next_ns - timer.timer_period_ns > self.now_ns:
+                    timer.next_ns = self.now_ns + timer.timer_period_ns
+        for handle in list(self.jump_handles):
+            handle._jumped(delta_ns)
 
     # -- topics --------------------------------------------------------------------------
     def subscriptions(self, topic: str) -> list:
