@@ -30,7 +30,7 @@ class ControlParams:
 
     yaw_gain: float = _doc(1.5, "yaw rate (rad/s) per unit of horizontal hero offset (-1 left edge .. 1 right edge)")
     forward_gain: float = _doc(3.0, "forward speed (m/s) per unit of apparent-size error")
-    distance_gain: float = _doc(0.5, "forward speed (m/s) per metre of distance error (used when target_point is known)")
+    distance_gain: float = _doc(1.5, "forward speed (m/s) per metre of distance error (used when target_point is known)")
     vertical_gain: float = _doc(1.0, "vertical speed (m/s) per unit of vertical hero offset (-1 top .. 1 bottom)")
     use_vertical: bool = _doc(False, "also command vertical speed to keep the hero vertically centred")
     size_measure: str = _doc("bbox_height", "apparent size: bbox_height (box height / image height) or bbox_area")

@@ -48,7 +48,12 @@ class Range:
         return f"must be in {self}" + (f" in steps of {self.step} from {self.low:g}" if self.step else "")
 
     def __str__(self) -> str:
-        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+        return f"{'(' if self.low_open else '['}{_number(self.low)}, {_number(self.high)}{')' if self.high_open else ']'}"
+
+
+def _number(x: float) -> str:
+    """Whole numbers in full (2147483647, not 2.14748e+09), others short."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 @dataclass(frozen=True)

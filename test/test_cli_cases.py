@@ -139,7 +139,7 @@ def test_full_disk_during_evaluate_leaves_no_report(tiny_dataset, untrained_mode
     (out / "report.json").write_text('{"from": "an earlier run"}')
     proc = run_with_file_size_limit(8192, "evaluate", "--model", untrained_model_path, "--data", tiny_dataset,
                                     "--out", out, "--samples", "4")
-    assert_last_line_is_the_error(proc, str(out / "samples.png"), "File too large")
+    assert_last_line_is_the_error(proc, str(out / "detection_by_size.png"), "File too large")  # the first image
     assert sorted(p.name for p in out.iterdir()) == []
 
 

@@ -43,7 +43,7 @@ def test_defaults_validate_except_the_frame_source_needs_a_source():
     "name, value, complaint",
     [
         ("device", "tpu", "parameter device must be one of auto, cpu, gpu, got 'tpu'"),
-        ("backend", "onnx", "parameter backend must be one of auto, tensorflow, litert, got 'onnx'"),
+        ("backend", "onnx", "parameter backend must be one of auto, tensorflow, litert, openvino, got 'onnx'"),
         ("hero_threshold", 0.0, "parameter hero_threshold must be in (0, 1), got 0.0"),
         ("hero_threshold", 1.0, "parameter hero_threshold must be in (0, 1), got 1.0"),
         ("hero_threshold", float("nan"), "parameter hero_threshold must be finite, got nan"),

@@ -18,7 +18,7 @@ from std_srvs.srv import SetBool
 
 from follow_me_seg.image_msgs import fill_image
 from follow_me_seg.nodes.frame_source_node import camera_info
-from follow_me_seg.nodes.ros_common import declare_parameters, named_qos, now_seconds, run_node
+from follow_me_seg.nodes.ros_common import LiveParameters, named_qos, now_seconds, run_node
 from follow_me_seg.sim.bridge import SIM_BRIDGE_PARAMS, depth_image_fields, sim_config, yaw_quaternion
 from follow_me_seg.sim.simulation import Simulation
 
@@ -30,8 +30,8 @@ class SimBridgeNode(Node):
 
     def __init__(self):
         super().__init__(NAME)
-        self.params = p = declare_parameters(self, SIM_BRIDGE_PARAMS)
-        self.sim = Simulation(sim_config(p), seed=p["seed"])
+        self.params = p = LiveParameters(self, SIM_BRIDGE_PARAMS)
+        self.sim = Simulation(sim_config(p.values), seed=p["seed"])
         self._command: tuple[float, Twist] | None = None  # (receipt time, command)
         self._stepped = False
         self.paused = False

@@ -8,30 +8,34 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from follow_me_seg.node_params import ParamSpec, at_least, in_range, not_empty, one_of, positive
+from follow_me_seg.node_params import OneOf, ParamSpec, Range, not_empty
 from follow_me_seg.sim.camera import Camera
 from follow_me_seg.sim.drone import DroneParams
 from follow_me_seg.sim.scenarios import SCENARIOS
 from follow_me_seg.sim.simulation import SimConfig
 
-SIM_BRIDGE_PARAMS: tuple[ParamSpec, ...] = (
-    ParamSpec("scenario", "straight", f"hero scenario: {', '.join(SCENARIOS)}", one_of(*SCENARIOS)),
-    ParamSpec("seed", 0, "seed of every random choice of the episode", at_least(0)),
-    ParamSpec("rate_hz", 10.0, "camera rate (Hz): the simulation steps 1 / rate_hz per frame", positive),
-    ParamSpec("width", 256, "image width (px)", at_least(16)),
-    ParamSpec("height", 256, "image height (px)", at_least(16)),
+SIM_BRIDGE_PARAMS: tuple[ParamSpec, ...] = (  # the episode is built at start-up: only the last three are live
+    ParamSpec("scenario", "straight", f"hero scenario: {', '.join(SCENARIOS)}", OneOf(SCENARIOS), read_only=True),
+    ParamSpec("seed", 0, "seed of every random choice of the episode", Range(0, 2**31 - 1), read_only=True),
+    ParamSpec("rate_hz", 10.0, "camera rate (Hz): the simulation steps 1 / rate_hz per frame",
+              Range(0, 1000, low_open=True), read_only=True),
+    ParamSpec("width", 256, "image width (px)", Range(16, 4096), read_only=True),
+    ParamSpec("height", 256, "image height (px)", Range(16, 4096), read_only=True),
     ParamSpec("horizontal_fov", math.radians(60.0), "horizontal field of view (rad)",
-              in_range(0, math.pi, low_open=True, high_open=True)),
+              Range(0, math.pi, low_open=True, high_open=True), read_only=True),
     ParamSpec("camera_pitch", math.radians(20.0), "downward pitch of the camera (rad)",
-              in_range(-math.pi / 2, math.pi / 2, True, True)),
-    ParamSpec("altitude_m", 2.5, "starting altitude of the drone (m)", positive),
-    ParamSpec("others", 6, "other people walking about", at_least(0)),
-    ParamSpec("start_distance_m", 0.0, "starting distance to the hero (m); 0 uses the scenario's", at_least(0)),
-    ParamSpec("wind_std_mps", 0.0, "wind gusts, standard deviation (m/s)", at_least(0)),
-    ParamSpec("cmd_timeout_s", 0.5, "a cmd_vel older than this (s) counts as zero: the drone stops", positive),
+              Range(-math.pi / 2, math.pi / 2, low_open=True, high_open=True), read_only=True),
+    ParamSpec("altitude_m", 2.5, "starting altitude of the drone (m)", Range(0, 100, low_open=True), read_only=True),
+    ParamSpec("others", 6, "other people walking about", Range(0, 100), read_only=True),
+    ParamSpec("start_distance_m", 0.0, "starting distance to the hero (m); 0 uses the scenario's", Range(0, 200),
+              read_only=True),
+    ParamSpec("wind_std_mps", 0.0, "wind gusts, standard deviation (m/s)", Range(0, 20), read_only=True),
+    ParamSpec("cmd_timeout_s", 0.5, "a cmd_vel older than this (s) counts as zero: the drone stops",
+              Range(0, 60, low_open=True)),
     ParamSpec("frame_id", "camera_optical_frame", "frame_id of the image, depth and camera_info", not_empty),
     ParamSpec("world_frame", "map", "frame_id of the hero and drone poses", not_empty),
 )
+
 
 
 def sim_config(values: Mapping[str, Any]) -> SimConfig:
