@@ -42,8 +42,8 @@ def test_forward_speed_holds_the_desired_size():
 
 
 def test_distance_replaces_size_when_known():
-    command = step(RAW, Observation(0.0, 0.0, size=0.9, distance_m=RAW.desired_distance_m + 2.0))
-    assert command.vx == pytest.approx(RAW.distance_gain * 2.0)
+    command = step(RAW, Observation(0.0, 0.0, size=0.9, distance_m=RAW.desired_distance_m + 1.0))
+    assert command.vx == pytest.approx(RAW.distance_gain * 1.0)
 
 
 def test_vertical_term_only_when_enabled():

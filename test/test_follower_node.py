@@ -137,7 +137,7 @@ def test_distance_from_target_point(ros_standin):
                                                 point=Point(x=0.0, y=3.0, z=4.0)))
     probe.publish("/target", target)
     probe.wait(0.05)
-    assert commands(probe)[-1][0] == pytest.approx(0.5 * (5.0 - 4.0))  # distance_gain x (|p| - desired)
+    assert commands(probe)[-1][0] == pytest.approx(1.5 * (5.0 - 4.0))  # distance_gain x (|p| - desired)
 
 
 def test_nan_target_never_reaches_cmd_vel(ros_standin):
