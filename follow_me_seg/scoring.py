@@ -24,8 +24,17 @@ THRESHOLD = 0.5
 EVAL_SETS = ("following_images", "patrol_non_targ", "patrol_with_targ")
 HERO_SETS = ("following_images", "patrol_with_targ")
 CLOSE_PIXELS = 400  # proxy: a hero of at least this many pixels (160x160) is "close", else "far"
-PROXY_SETS = ("close", "none", "far")
 SIZE_BUCKETS = ((4, 20), (20, 50), (50, 100), (100, 400), (400, None))  # [low, high) hero pixels
+
+
+def split_by_hero_size(hero_pixels: np.ndarray) -> dict[str, np.ndarray]:
+    """Boolean masks of the frames in the shape of the three evaluation sets, by hero pixels (160x160):
+    "close" (at least ``CLOSE_PIXELS``), "none" (``PRESENCE_PIXELS`` or fewer) and "far" (between)."""
+    return {
+        "close": hero_pixels >= CLOSE_PIXELS,
+        "none": hero_pixels <= PRESENCE_PIXELS,
+        "far": (hero_pixels > PRESENCE_PIXELS) & (hero_pixels < CLOSE_PIXELS),
+    }
 
 
 def bucket_name(low: int, high: int | None) -> str:
@@ -152,12 +161,7 @@ def proxy_report(score: SetScore) -> dict:
     following_images, patrol_with_targ and patrol_non_targ. Adds detection per size bucket and the
     false heroes on hero-free frames.
     """
-    gt = score.gt_hero_pixels
-    sets = {
-        "close": score.subset(gt >= CLOSE_PIXELS),
-        "none": score.subset(gt <= PRESENCE_PIXELS),
-        "far": score.subset((gt > PRESENCE_PIXELS) & (gt < CLOSE_PIXELS)),
-    }
+    sets = {name: score.subset(keep) for name, keep in split_by_hero_size(score.gt_hero_pixels).items()}
     report = followme_report(sets, hero_sets=("close", "far"))
     none = sets["none"]
     report["detection_by_size"] = detection_by_size(score)

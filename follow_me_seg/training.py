@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from follow_me_seg.atomic import atomic_path
 from follow_me_seg.classes import BACKGROUND, HERO, NUM_CLASSES, PERSON, normalise
-from follow_me_seg.scoring import CLOSE_PIXELS, PRESENCE_PIXELS, SetScore, proxy_report
+from follow_me_seg.scoring import SetScore, proxy_report, split_by_hero_size
 
 AUGMENTATIONS = ("zoom-out", "horizontal flip", "brightness", "contrast", "saturation")
 
@@ -64,10 +64,8 @@ def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, zoom_prob
 
 def size_strata(labels: np.ndarray) -> list[np.ndarray]:
     """Frame indices split by hero size as the evaluation sets are: none, far (4-399 px), close."""
-    pixels = (labels == HERO).reshape(len(labels), -1).sum(axis=1)
-    idx = np.arange(len(labels))
-    return [idx[pixels <= PRESENCE_PIXELS], idx[(pixels > PRESENCE_PIXELS) & (pixels < CLOSE_PIXELS)],
-            idx[pixels >= CLOSE_PIXELS]]
+    split = split_by_hero_size((labels == HERO).reshape(len(labels), -1).sum(axis=1))
+    return [np.flatnonzero(split[name]) for name in ("none", "far", "close")]
 
 
 def _to_model_io(image01: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
