@@ -157,22 +157,24 @@ def resize_mask(ids: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
     return out
 
 
-def load_pair(pair: Pair, size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
+def load_pair(pair: Pair, size: int = INPUT_SIZE,
+              max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> tuple[np.ndarray, np.ndarray]:
     """Read, check and resize one pair: (size, size, 3) RGB uint8 and (size, size) class ids."""
-    image = read_rgb(pair.image)
-    ids = read_mask(pair.mask, image.shape[:2])
+    image = read_rgb(pair.image, max_pixels)
+    ids = read_mask(pair.mask, image.shape[:2], max_pixels)
     return resize_frame(image, size), resize_mask(ids, size)
 
 
 def load_pairs(
-    pairs: list[Pair], size: int = INPUT_SIZE, workers: int | None = None, desc: str = "reading"
+    pairs: list[Pair], size: int = INPUT_SIZE, workers: int | None = None, desc: str = "reading",
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Decode pairs in parallel (OpenCV releases the GIL) into uint8 arrays held in memory."""
     images = np.empty((len(pairs), size, size, 3), np.uint8)
     labels = np.empty((len(pairs), size, size), np.uint8)
 
     def work(i: int) -> None:
-        images[i], labels[i] = load_pair(pairs[i], size)
+        images[i], labels[i] = load_pair(pairs[i], size, max_pixels)
 
     workers = workers or min(8, (os.cpu_count() or 1) + 2)
     # the bar is a context so that an error clears it before the message is printed

@@ -78,7 +78,7 @@ def save_prediction(ids: np.ndarray, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.atomic import check_output_folder, write_json_atomic
-    from follow_me_seg.dataset import check_image_size, find_pairs, load_pairs
+    from follow_me_seg.dataset import find_pairs, load_pairs
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.target import class_ids
@@ -86,13 +86,12 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = find_sets(args.data)
     pairs = {name: find_pairs(folder) for name, folder in sets.items()}
-    for pair in (pair for set_pairs in pairs.values() for pair in set_pairs):
-        check_image_size(pair.image, args.max_image_pixels)
     for folder in [args.out] + ([args.save_predictions / name for name in sets] if args.save_predictions else []):
         check_output_folder(folder)
     (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
-    data = {name: load_pairs(set_pairs, desc=f"reading {name}") for name, set_pairs in pairs.items()}
+    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels)
+            for name, set_pairs in pairs.items()}
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
     scores, samples = {}, []
     for name, (images, labels) in data.items():
