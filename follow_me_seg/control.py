@@ -7,6 +7,9 @@ Offline use (one call per frame, ``now_s`` the frame's time in seconds)::
 
     controller = FollowController(ControlParams())
     command = controller.update_from_target(target, image_width, image_height, now_s)
+
+``update_from_target`` applies ``confirm_frames`` itself; a node that ticks faster than frames arrive
+calls :meth:`FollowController.confirm` once per frame and passes confirmed sightings to ``update``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class ControlParams:
     distance_deadband_m: float = _doc(0.25, "distance errors smaller than this (m) are treated as zero")
     smoothing: float = _doc(0.5, "exponential smoothing of commands: 0 none, towards 1 slower, in [0, 1)")
     target_timeout: float = _doc(1.0, "seconds without the hero before commanding a hover (zero velocity)")
+    confirm_frames: int = _doc(2, "consecutive frames that must see the hero before it counts again after a frame "
+                                  "without it; 1 trusts every single detection")
     search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching")
     search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts")
 
@@ -54,6 +59,8 @@ class ControlParams:
                 raise ValueError(f"{item.name} must be a number, got {value!r}")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{item.name} must be finite, got {value!r}")
+        if isinstance(self.confirm_frames, bool) or not isinstance(self.confirm_frames, int) or self.confirm_frames < 1:
+            raise ValueError(f"confirm_frames must be a whole number >= 1, got {self.confirm_frames!r}")
         if not isinstance(self.use_vertical, bool):
             raise ValueError(f"use_vertical must be true or false, got {self.use_vertical!r}")
         if self.size_measure not in SIZE_MEASURES:
@@ -204,7 +211,18 @@ class FollowController:
         self._last_now_s: float | None = None
         self._last_seen_s: float | None = None
         self._last_offset_x = 0.0
+        self._streak = self.params.confirm_frames - 1  # no frame without the hero yet: trust the first one
         self._command = HOVER
+
+    def confirm(self, hero_in_frame: bool) -> bool:
+        """Count one camera frame (called once per frame, not per control tick): does its sighting count?
+
+        After a frame without the hero, a sighting counts only once ``confirm_frames`` frames in a row
+        have held it, so that a one-frame false detection neither restarts the timeout nor steers.
+        Frames before the first miss are trusted at once.
+        """
+        self._streak = self._streak + 1 if hero_in_frame else 0
+        return hero_in_frame and self._streak >= self.params.confirm_frames
 
     def update(self, observation: Observation | None, now_s: float) -> Command:
         """The command for ``now_s`` given a new observation, or None when there is none this step."""
@@ -233,11 +251,11 @@ class FollowController:
             return Command(yaw_rate=direction * min(p.search_yaw_rate, p.max_yaw_rate), mode="search")
         return HOVER
 
-    def update_from_target(self, target: Target, image_width: int, image_height: int, now_s: float) -> Command:
-        """:meth:`update` for one frame's :class:`~follow_me_seg.target.Target` (for offline replay)."""
-        return self.update(
-            observation_from_target(target, image_width, image_height, self.params.size_measure), now_s
-        )
+    def update_from_target(self, target: Target, image_width: int, image_height: int, now_s: float,
+                           distance_m: float | None = None) -> Command:
+        """:meth:`confirm` and :meth:`update` for one frame's :class:`~follow_me_seg.target.Target` (replay, simulator)."""
+        observation = observation_from_target(target, image_width, image_height, self.params.size_measure, distance_m)
+        return self.update(observation if self.confirm(observation is not None) else None, now_s)
 
     def _law(self, seen: Observation) -> Command:
         p = self.params

@@ -163,6 +163,34 @@ def test_time_going_backwards_counts_as_losing_the_hero():
     assert controller.update(Observation(0.5, 0.0, size=0.1), 5.2).mode == "track"
 
 
+def _lost_then_flicker(confirm_frames: int) -> list[Command]:
+    """Hero tracked at 0.0-0.2 s, gone from 0.3 s except for one false detection at 0.6 s; frames at 10 Hz."""
+    controller = FollowController(replace(RAW, target_timeout=1.0, confirm_frames=confirm_frames))
+    seen = Target(True, centroid_x=115.0, centroid_y=60.0, bbox=(110, 50, 10, 20))
+    lost = Target(False)
+    return [controller.update_from_target(seen if k <= 2 or k == 6 else lost, 160, 120, k / 10) for k in range(21)]
+
+
+def test_a_one_frame_false_detection_neither_steers_nor_restarts_the_timeout():
+    commands = _lost_then_flicker(confirm_frames=2)
+    assert [c.mode for c in commands[3:12]] == ["hold"] * 9  # 0.3-1.1 s: 0.6 s did not count
+    assert commands[6] == commands[5]  # the flicker did not steer either
+    assert commands[12] == HOVER  # 1.2 s: more than target_timeout after the last sighting (0.2 s)
+    trusting = _lost_then_flicker(confirm_frames=1)
+    assert trusting[6].mode == "track" and trusting[15].mode == "hold"  # one frame restarts the timeout
+    assert trusting[16] == HOVER
+
+
+def test_confirm_counts_frames_in_a_row_after_a_miss_and_trusts_the_first_sighting():
+    controller = FollowController(replace(RAW, confirm_frames=3))
+    assert controller.confirm(True) and controller.confirm(True)  # no miss yet: trusted
+    assert not controller.confirm(False)
+    assert [controller.confirm(True) for _ in range(4)] == [False, False, True, True]
+    controller.confirm(False)
+    controller.reset()
+    assert controller.confirm(True)  # reset forgets the miss
+
+
 def test_observation_from_box_normalises_offsets_and_sizes():
     centre = observation_from_box(79.5, 59.5, 20, 30, 160, 120)
     assert (centre.offset_x, centre.offset_y, centre.size) == (0.0, 0.0, 0.25)
@@ -211,6 +239,9 @@ def test_offline_replay_of_targets():
         ({"search_yaw_rate": -0.2}, "search_yaw_rate must be >= 0"),
         ({"search_yaw_rate": 2.0}, "search_yaw_rate (2.0) must not exceed max_yaw_rate (1.0)"),
         ({"search_delay": -1.0}, "search_delay must be >= 0"),
+        ({"confirm_frames": 0}, "confirm_frames must be a whole number >= 1"),
+        ({"confirm_frames": 1.5}, "confirm_frames must be a whole number >= 1"),
+        ({"confirm_frames": True}, "confirm_frames must be a whole number >= 1"),
     ],
 )
 def test_validate_names_each_bad_value(change, complaint):

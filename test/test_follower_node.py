@@ -104,7 +104,18 @@ def test_only_hero_detections_count_and_the_best_scoring_wins(ros_standin):
     msg.detections.extend(detections((250, 128, 10, 77), score=0.5).detections)
     probe.publish("/target", msg)
     probe.wait(0.05)
-    assert commands(probe)[-1][2] > 0  # the 0.9 detection, on the left
+    assert commands(probe)[-1] == (0.0, 0.0, 0.0)  # one frame after a frame without the hero: not yet
+    probe.publish("/target", msg)
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] > 0  # confirmed (confirm_frames 2): the 0.9 detection, on the left
+
+
+def test_confirm_frames_one_trusts_a_single_frame_after_a_miss(ros_standin):
+    node, probe = start(ros_standin, "confirm_frames:=1")
+    probe.publish("/target", detections((250, 128, 10, 10), class_id="person"))
+    probe.publish("/target", detections((27.5, 127.5, 10, 77)))
+    probe.wait(0.05)
+    assert commands(probe)[-1][2] > 0
 
 
 def test_zero_command_after_the_target_timeout(ros_standin):

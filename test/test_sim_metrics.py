@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -49,6 +50,18 @@ def test_a_vanishing_without_hover_counts_until_the_hero_returns():
     (verdict,) = [c for c in check_targets("lost", figures, target_timeout=1.0, period_s=0.1)
                   if c["target"] == "lost_to_hover_s_max"]
     assert not verdict["met"] and verdict["fails_in"] == "control" and verdict["limit"] == 1.1
+    assert "no false detection" in verdict["why"] and "(1 vanishings ended without a hover)" in verdict["why"]
+
+
+def test_a_false_detection_while_the_hero_is_gone_is_blamed_on_perception():
+    records = lost_episode(hover_after_steps=12)
+    records[13] = replace(records[13], detected=True)  # 1.3 s: a detection although the hero has vanished
+    figures = summarise(records, desired_distance_m=4.0, seed=0)
+    assert figures["lost_false_detections"] == 1 and figures["lost_to_hover_s_max"] == pytest.approx(1.2)
+    (verdict,) = [c for c in check_targets("lost", figures, target_timeout=1.0, period_s=0.1)
+                  if c["target"] == "lost_to_hover_s_max"]
+    assert not verdict["met"] and verdict["fails_in"] == "perception"
+    assert verdict["why"].startswith("1 false hero detection(s) while the hero was gone")
 
 
 def test_missed_targets_name_perception_or_control():

@@ -137,7 +137,7 @@ class FollowerNode(LifecycleNode):
     # -- inputs ----------------------------------------------------------------------------
     def _on_target(self, msg: Detection2DArray) -> None:
         box = best_hero_box(msg)
-        if box is not None:
+        if self.controller.confirm(box is not None):  # one target message per camera frame
             self._pending = (stamp_seconds(msg.header.stamp), box)
 
     def _on_point(self, msg: PointStamped) -> None:

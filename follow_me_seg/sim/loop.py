@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from follow_me_seg.classes import HERO
-from follow_me_seg.control import Command, FollowController, observation_from_target
+from follow_me_seg.control import Command, FollowController
 from follow_me_seg.frame_processing import FrameResult, segment_frame
 from follow_me_seg.projection import hero_point
 from follow_me_seg.target import extract_target
@@ -112,8 +112,7 @@ def run_episode(sim: Simulation, perception: Perception, controller: FollowContr
         result = perception.segment(frame)
         distance = _range(result, frame, k, perception.depth_window)
         height, width = frame.rgb.shape[:2]
-        observation = observation_from_target(result.target, width, height, controller.params.size_measure, distance)
-        command: Command = controller.update(observation, now)
+        command: Command = controller.update_from_target(result.target, width, height, now, distance)
         truth, state, hero = sim.hero_truth(), sim.drone.state, sim.world.hero
         record = StepRecord(
             scenario=sim.config.scenario, episode=episode, t_s=round(now, 6),
