@@ -12,9 +12,10 @@ import tensorflow as tf
 
 from follow_me_seg.atomic import atomic_path
 from follow_me_seg.classes import BACKGROUND, HERO, NUM_CLASSES, PERSON, normalise
+from follow_me_seg.copy_paste import HeroBank
 from follow_me_seg.scoring import SetScore, proxy_report, split_by_hero_size
 
-AUGMENTATIONS = ("zoom-out", "horizontal flip", "brightness", "contrast", "saturation")
+AUGMENTATIONS = ("copy-paste", "zoom-out", "horizontal flip", "brightness", "contrast", "saturation")
 
 
 def zoom_out(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, min_scale: float) -> tuple[tf.Tensor, tf.Tensor]:
@@ -84,6 +85,9 @@ def make_dataset(
     zoom_prob: float = 0.0,
     zoom_min_scale: float = 0.5,
     negatives: tf.data.Dataset | None = None,
+    hero_bank: HeroBank | None = None,
+    paste_share: float = 0.0,
+    paste_pixels: tuple[float, float] = (6.0, 120.0),
 ) -> tf.data.Dataset:
     """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
 
@@ -95,7 +99,9 @@ def make_dataset(
     * else ``hero_fraction``: frames that contain the hero make up that share of each batch.
 
     ``negatives`` (with ``strata_weights``) replaces the uniform draw of hero-free frames, for example
-    with ``HardNegativeMiner.dataset``.
+    with ``HardNegativeMiner.dataset``. With a non-empty ``hero_bank`` (training only), ``paste_share``
+    of each batch are hero-free frames with a hero cut-out of ``paste_pixels`` area pasted in
+    (``HeroBank.paste``); the other sources share the rest in their proportions.
     """
     def source(idx: np.ndarray) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
@@ -110,6 +116,10 @@ def make_dataset(
     use_negatives = training and strata_weights and negatives is not None
     kept = [(negatives if use_negatives and k == 0 else source(p), w)
             for k, (p, w) in enumerate(zip(parts, weights)) if len(p) and w > 0]
+    hero_free = size_strata(labels)[0]
+    if training and hero_bank is not None and len(hero_bank) and paste_share > 0 and len(hero_free):
+        kept = [(d, w * (1 - paste_share) / sum(w for _, w in kept)) for d, w in kept]
+        kept.append((_pasted(source(hero_free), hero_bank, paste_pixels, seed), paste_share))
     if len(kept) > 1:
         ds = tf.data.Dataset.sample_from_datasets([d for d, _ in kept], weights=[w for _, w in kept], seed=seed)
     else:
@@ -124,6 +134,16 @@ def make_dataset(
         )
     ds = ds.map(_to_model_io, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.batch(batch_size, drop_remainder=training).prefetch(tf.data.AUTOTUNE)
+
+
+def _pasted(frames: tf.data.Dataset, bank: HeroBank, pixels: tuple[float, float], seed: int) -> tf.data.Dataset:
+    """``frames`` (uint8 image, labels) with one hero cut-out pasted into each."""
+    def paste(xy, pair_seed):
+        image, labels = bank.paste(tf.cast(xy[0], tf.float32) / 255.0, xy[1], pair_seed, pixels)
+        return tf.cast(tf.round(image * 255.0), tf.uint8), labels
+
+    seeds = tf.data.Dataset.random(seed=seed + 1).batch(2)
+    return tf.data.Dataset.zip((frames, seeds)).map(paste, num_parallel_calls=tf.data.AUTOTUNE)
 
 
 @keras.saving.register_keras_serializable(package="follow_me_seg")

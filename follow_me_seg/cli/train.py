@@ -39,7 +39,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--zoom-prob", type=float, default=0.5,
                    help="share of training frames zoomed out (shrunk and mirrored outwards); 0 disables")
     p.add_argument("--zoom-min-scale", type=float, default=0.5, help="smallest zoom-out factor, in [0.5, 1)")
-    p.add_argument("--no-augment", action="store_true", help="turn off zoom-out, flips and photometric jitter")
+    p.add_argument("--paste-share", type=float, default=0.25,
+                   help="share of each batch that is a hero-free training frame with a far hero cut-out pasted in "
+                        "(copy-paste); 0 disables")
+    p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
+                   help="area range of a pasted hero in 160x160 pixels (drawn log-uniform)")
+    p.add_argument("--no-augment", action="store_true",
+                   help="turn off copy-paste, zoom-out, flips and photometric jitter")
     p.add_argument("--init", type=Path, help="start from this model's weights (fine-tuning) instead of random ones")
     p.add_argument("--bn-calibration-frames", type=int, default=640,
                    help="plain training frames used to re-estimate batch-norm statistics each epoch")
@@ -57,6 +63,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--hard-negative-boost must be at least 0")
     if min(args.strata) < 0 or sum(args.strata) <= 0:
         p.error("--strata must be three shares >= 0 with a positive sum")
+    if not 0 <= args.paste_share < 1:
+        p.error("--paste-share must be in [0, 1)")
+    if not 1 <= args.paste_pixels[0] <= args.paste_pixels[1]:
+        p.error("--paste-pixels must be MIN MAX with 1 <= MIN <= MAX")
     if not 0 <= args.zoom_prob <= 1 or not 0.5 <= args.zoom_min_scale < 1:
         p.error("--zoom-prob must be in [0, 1] and --zoom-min-scale in [0.5, 1)")
     return args
@@ -107,11 +117,19 @@ def main(argv: list[str] | None = None) -> int:
 
         none = training.size_strata(train_y)[0]
         miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
+    bank = None
+    if args.paste_share and not args.no_augment:
+        from follow_me_seg.copy_paste import HeroBank
+
+        bank = HeroBank.from_frames(train_x, train_y)  # training frames only: never paste validation heroes
+        print(f"copy-paste: {len(bank)} hero cut-outs from training frames"
+              + ("" if len(bank) else " (none: copy-paste off)"))
     train_ds = training.make_dataset(
         train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
         hero_fraction=args.hero_fraction, seed=args.seed, strata_weights=None if args.no_strata else tuple(args.strata),
         zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
         negatives=miner.dataset(args.seed) if miner else None,
+        hero_bank=bank, paste_share=args.paste_share, paste_pixels=tuple(args.paste_pixels),
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
