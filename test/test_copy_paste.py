@@ -104,3 +104,13 @@ def test_pipeline_pastes_into_hero_free_frames_in_the_asked_share():
         small += int(((hero > 0) & (hero < 100)).sum())
         close += int((hero >= 400).sum())
     assert 0.35 < small / 200 < 0.65 and 0.15 < close / 200 < 0.35  # 0.5, and 0.25 of the rest each
+
+
+@pytest.mark.parametrize("bad", [["--paste-share", "1"], ["--paste-share", "-0.1"], ["--paste-pixels", "0", "10"],
+                                 ["--paste-pixels", "30", "10"]])
+def test_train_refuses_bad_paste_settings(bad, capsys):
+    from follow_me_seg.cli.train import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--data", "d", "--output", "o", *bad])
+    assert "--paste-" in capsys.readouterr().err
