@@ -1,4 +1,4 @@
-"""Bounded decoding of untrusted JPEG / PNG bytes (camera messages and frame files).
+"""Bounded decoding of untrusted JPEG / PNG / BMP bytes (camera messages and frame files).
 
 The declared size is read from the header alone (Pillow's lazy parsers, no pixel decoding)
 and checked against a pixel limit before OpenCV decodes anything, so a few bytes that
@@ -11,17 +11,18 @@ import io
 
 import cv2
 import numpy as np
-from PIL import JpegImagePlugin, PngImagePlugin
+from PIL import BmpImagePlugin, JpegImagePlugin, PngImagePlugin
 
 DEFAULT_MAX_IMAGE_PIXELS = 4096 * 4096
 _FORMATS = (  # (signature, header parser); only these reach the decoder
     (b"\xff\xd8\xff", JpegImagePlugin.JpegImageFile),
     (b"\x89PNG\r\n\x1a\n", PngImagePlugin.PngImageFile),
+    (b"BM", BmpImagePlugin.BmpImageFile),
 )
 
 
 class DecodeError(ValueError):
-    """Bytes that are not a decodable JPEG / PNG within the pixel limit (the message says why)."""
+    """Bytes that are not a decodable JPEG / PNG / BMP within the pixel limit (the message says why)."""
 
 
 def check_pixels(width: int, height: int, max_pixels: int) -> None:
@@ -33,7 +34,7 @@ def check_pixels(width: int, height: int, max_pixels: int) -> None:
 
 
 def declared_size(data: bytes | np.ndarray) -> tuple[str, int, int]:
-    """(format, width, height) from a JPEG or PNG header, without decoding pixels."""
+    """(format, width, height) from a JPEG, PNG or BMP header, without decoding pixels."""
     head = bytes(data[:8])
     for signature, parser in _FORMATS:
         if head.startswith(signature):
@@ -43,7 +44,7 @@ def declared_size(data: bytes | np.ndarray) -> tuple[str, int, int]:
                 raise DecodeError(f"unreadable {parser.format} header ({err})") from None
             width, height = header.size
             return parser.format, width, height
-    raise DecodeError("not a JPEG or PNG image")
+    raise DecodeError("not a JPEG, PNG or BMP image")
 
 
 def check_png_chunks(data: np.ndarray) -> None:
@@ -64,7 +65,7 @@ def check_png_chunks(data: np.ndarray) -> None:
 
 def decode_image(data: bytes | np.ndarray, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
                  flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
-    """Decode JPEG / PNG bytes with ``cv2.imdecode(flags)`` once the header's size passes ``max_pixels``."""
+    """Decode JPEG / PNG / BMP bytes with ``cv2.imdecode(flags)`` once the header's size passes ``max_pixels``."""
     buffer = np.frombuffer(data, np.uint8) if isinstance(data, (bytes, bytearray)) else data
     if buffer.size == 0:
         raise DecodeError("no data")

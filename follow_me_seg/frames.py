@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS, DecodeError, decode_image
 from follow_me_seg.errors import FollowMeError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
@@ -27,12 +28,14 @@ class FrameSource:
     """BGR uint8 frames from a folder (images in natural name order) or a video file.
 
     The first frame is read when the source is opened, so a source that yields nothing
-    fails at once with a :class:`FrameSourceError` naming it.
+    fails at once with a :class:`FrameSourceError` naming it. Image files are decoded only once their
+    header's size passes ``max_pixels`` (``decoding.decode_image``).
     """
 
-    def __init__(self, source: str | os.PathLike, loop: bool = True):
+    def __init__(self, source: str | os.PathLike, loop: bool = True, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS):
         self.path = Path(source).expanduser()
         self.loop = loop
+        self.max_pixels = max_pixels
         self._files: list[Path] = []
         self._index = 0
         self._capture: cv2.VideoCapture | None = None
@@ -78,10 +81,10 @@ class FrameSource:
             self._index = 0
         path = self._files[self._index]
         self._index += 1
-        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise FrameSourceError(f"cannot read image: {path}")
-        return frame
+        try:
+            return decode_image(np.fromfile(path, np.uint8), self.max_pixels, cv2.IMREAD_COLOR)
+        except (OSError, DecodeError) as err:
+            raise FrameSourceError(f"cannot read image: {path} ({err})") from None
 
     def _read_video(self) -> np.ndarray | None:
         ok, frame = self._capture.read()

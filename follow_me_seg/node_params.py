@@ -87,6 +87,9 @@ class ParamSpec:
 
 AUTOSTART = ParamSpec("autostart", True, "configure and activate at start-up; false waits for "
                       "`ros2 lifecycle set` (or launch lifecycle events)", read_only=True)
+MAX_IMAGE_PIXELS = ParamSpec("max_image_pixels", 4096 * 4096, "largest width x height of an image (message, depth "
+                             "image or frame file), checked on the declared size before decoding; larger ones "
+                             "are skipped", Range(1, 2**31 - 1))
 
 SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
     AUTOSTART,
@@ -115,8 +118,7 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("max_frame_age_s", 0.0, "frames older than this (s, by header stamp) are dropped; 0 disables",
               Range(0, 3600)),
     ParamSpec("diagnostics_period_s", 1.0, "period (s) of the /diagnostics report", Range(0, 60, low_open=True)),
-    ParamSpec("max_image_pixels", 4096 * 4096, "largest width x height of an image or depth message, checked on "
-              "the declared size before decoding; larger messages are skipped", Range(1, 2**31 - 1)),
+    MAX_IMAGE_PIXELS,
 )
 
 FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (
@@ -165,6 +167,7 @@ FRAME_SOURCE_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("loop", True, "start again at the first frame after the last one; otherwise stop publishing"),
     ParamSpec("horizontal_fov_deg", 0.0, "horizontal field of view for camera_info K; 0 publishes an "
               "uncalibrated camera_info (K all zeros)", Range(0, 180, high_open=True)),
+    MAX_IMAGE_PIXELS,
 )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
 # file -> what the error must say (each is a file the issue named, or one of its kind)
 CORPUS_REASONS = {
-    "ppm_declares_40000x40000.ppm": "not a JPEG or PNG",
+    "ppm_declares_40000x40000.ppm": "not a JPEG, PNG or BMP",
     "jpeg_declares_65000x65000.jpeg": "65000x65000",
     "jpeg_declares_20000x20000.jpeg": "20000x20000",
     "jpeg_declares_8000x8000.jpeg": "8000x8000",

@@ -38,7 +38,7 @@ CASES = [
     ("missing-raw", "preprocess", ["--raw", "{tmp}/nope", "--out", "{tmp}/o"], ["folder not found", "nope"]),
     ("missing-calibration", "export", ["--model", "{model}", "--out", "{tmp}/m.tflite", "--calibration",
                                        "{tmp}/nope"], ["not found", "nope"]),
-    ("ppm-frame-infer", "infer", ["--images", "{images}", "--out", "{tmp}/o"], ["not a JPEG or PNG", "{bad}"]),
+    ("ppm-frame-infer", "infer", ["--images", "{images}", "--out", "{tmp}/o"], ["not a JPEG, PNG or BMP", "{bad}"]),
     ("bomb-frame-evaluate", "evaluate", ["--data", "{data}", "--out", "{tmp}/o"], ["65000x65000", "{bad}"]),
     ("bomb-frame-export", "export", ["--model", "{model}", "--out", "{tmp}/m.tflite", "--calibration", "{data}"],
      ["65000x65000", "{bad}"]),

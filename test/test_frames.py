@@ -107,3 +107,19 @@ def test_corrupt_image_fails_at_open_when_first_and_later_on_read(tmp_path):
     with pytest.raises(FrameSourceError, match="cannot read image: .*c.png"):
         source.next_frame()
     assert int(source.next_frame()[0, 0, 0]) == 5  # moves on (loops back to b.png)
+
+
+def test_an_image_file_larger_than_the_pixel_limit_is_skipped_before_decoding(tmp_path):
+    folder = write_folder(tmp_path / "f", {"a.png": 1, "b.png": 2, "c.bmp": 3})
+    big = np.zeros((300, 400, 3), np.uint8)
+    assert cv2.imwrite(str(folder / "b.png"), big)
+    source = FrameSource(folder, loop=False, max_pixels=1000)
+    assert int(source.next_frame()[0, 0, 0]) == 1
+    with pytest.raises(FrameSourceError, match=r"b\.png \(image declares 400x300 pixels, more than the limit"):
+        source.next_frame()
+    assert int(source.next_frame()[0, 0, 0]) == 3  # moves on; BMP is bounded too
+    with pytest.raises(FrameSourceError, match=r"c\.bmp \(image declares 16x12 pixels"):
+        FrameSource(write_folder(tmp_path / "g", {"c.bmp": 3}), max_pixels=100)
+    (tmp_path / "g" / "c.bmp").write_bytes(b"BM" + b"\x00" * 40)
+    with pytest.raises(FrameSourceError, match=r"c\.bmp \(unreadable BMP header"):
+        FrameSource(tmp_path / "g")

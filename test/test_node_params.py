@@ -15,6 +15,7 @@ from follow_me_seg.node_params import (
     FRAME_SOURCE_PARAMS,
     SEGMENTATION_PARAMS,
     AUTOSTART,
+    MAX_IMAGE_PIXELS,
     ParamError,
     Range,
     control_params,
@@ -136,8 +137,9 @@ def test_control_params_mirror_the_control_law_defaults():
 
 
 def test_parameter_names_do_not_clash_between_nodes():
-    """config/follow_me.yaml sets every node's parameters under one /** key: only autostart is shared."""
-    names = [spec.name for specs in ALL_SPECS.values() for spec in specs if spec is not AUTOSTART]
+    """config/follow_me.yaml sets every node's parameters under one /** key: only autostart and the image
+    size limit are shared, as one spec."""
+    names = [spec.name for specs in ALL_SPECS.values() for spec in specs if spec not in (AUTOSTART, MAX_IMAGE_PIXELS)]
     assert len(names) == len(set(names))
 
 

@@ -33,7 +33,7 @@ class FrameSourceNode(Node):
     def __init__(self):
         super().__init__(NAME)
         self.params = p = LiveParameters(self, FRAME_SOURCE_PARAMS, self._on_params)
-        self.source = FrameSource(p["source"], loop=p["loop"])
+        self.source = FrameSource(p["source"], loop=p["loop"], max_pixels=p["max_image_pixels"])
         qos = named_qos("reliable", depth=1)
         self.image_pub = self.create_publisher(Image, "image", qos)
         self.info_pub = self.create_publisher(CameraInfo, "camera_info", qos)
@@ -45,6 +45,7 @@ class FrameSourceNode(Node):
 
     def _on_params(self, values: dict) -> None:
         self.source.loop = values["loop"]
+        self.source.max_pixels = values["max_image_pixels"]
         if values["publish_rate_hz"] != self.params["publish_rate_hz"] and not self.timer.is_canceled():
             self.timer = restart_timer(self, self.timer, 1.0 / values["publish_rate_hz"], self._tick)
 
