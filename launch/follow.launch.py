@@ -27,7 +27,8 @@ ARGUMENTS = {
     "namespace": ("", "namespace of all nodes and of their relative topics"),
     "image_topic": ("camera/image_raw", "camera image topic (image/compressed is taken beside it)"),
     "camera_info_topic": ("", "camera_info topic; empty: camera_info beside image_topic, as image_transport does"),
-    "depth_topic": ("depth", "depth image topic (32FC1 m or 16UC1 mm) for ~/target_point"),
+    "depth_topic": ("", "depth image topic (32FC1 m or 16UC1 mm) for ~/target_point; empty: depth beside "
+                        "image_topic (the simulator's camera/depth)"),
     "image_qos": ("", "sensor_data, reliable or system_default; empty: the params_file value"),
     "image_transport": ("", "raw or compressed; empty: the params_file value"),
     "model_path": ("", "Keras model; empty uses the model shipped with the package"),
@@ -70,6 +71,11 @@ def _stop_the_launch(event, context):
     raise RuntimeError(f"{event.process_name} exited with code {event.returncode}; stopping the launch")
 
 
+def _beside(image_topic: str, name: str) -> str:
+    """The topic ``name`` in the image topic's namespace (camera/image_raw -> camera/<name>)."""
+    return f"{image_topic.rsplit('/', 1)[0]}/{name}" if "/" in image_topic else name
+
+
 def _sim_bridge(arg: dict):
     path = os.path.join(SHARE, "launch", "sim_bridge.launch.py")
     if not os.path.isfile(path):
@@ -81,8 +87,8 @@ def _sim_bridge(arg: dict):
 def _nodes(context):
     arg = {name: LaunchConfiguration(name).perform(context) for name in ARGUMENTS}
     image_topic = arg["image_topic"]
-    camera_info = arg["camera_info_topic"] or (
-        f"{image_topic.rsplit('/', 1)[0]}/camera_info" if "/" in image_topic else "camera_info")
+    camera_info = arg["camera_info_topic"] or _beside(image_topic, "camera_info")
+    depth = arg["depth_topic"] or _beside(image_topic, "depth")
     common = {"package": PACKAGE, "namespace": arg["namespace"], "output": "screen"}
     shared = {"use_sim_time": _flag("use_sim_time", arg["use_sim_time"])}
     managed = {**shared, "autostart": _flag("autostart", arg["autostart"])}
@@ -94,7 +100,7 @@ def _nodes(context):
         executable="segmentation_node", name="segmentation_node", **common, **restart,
         parameters=[arg["params_file"], overrides],
         remappings=[("image", image_topic), ("image/compressed", f"{image_topic}/compressed"),
-                    ("camera_info", camera_info), ("depth", arg["depth_topic"])],
+                    ("camera_info", camera_info), ("depth", depth)],
     )
     actions = [segmentation]
     if _flag("use_follower", arg["use_follower"]):

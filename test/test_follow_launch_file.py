@@ -59,7 +59,7 @@ def test_declares_the_documented_arguments_with_defaults(launch_file):
     description = module.generate_launch_description()
     defaults = {a.name: "".join(s.text for s in a.default_value) for a in description.get_launch_arguments()}
     assert defaults == {
-        "namespace": "", "image_topic": "camera/image_raw", "camera_info_topic": "", "depth_topic": "depth",
+        "namespace": "", "image_topic": "camera/image_raw", "camera_info_topic": "", "depth_topic": "",
         "image_qos": "", "image_transport": "", "model_path": "", "device": "auto", "use_follower": "true",
         "use_sim_time": "false", "autostart": "true", "respawn": "false", "respawn_delay": "2.0",
         "params_file": str(installed_config), "frames": "", "sim": "false", "scenario": "straight",
@@ -79,7 +79,7 @@ def test_default_launch_starts_segmentation_and_follower(launch_file):
                                                          "device": "auto"}]
     assert ("image", "camera/image_raw") in seg["remappings"]
     assert ("camera_info", "camera/camera_info") in seg["remappings"]
-    assert ("depth", "depth") in seg["remappings"]
+    assert ("depth", "camera/depth") in seg["remappings"]  # beside the image, where sim_bridge publishes it
     assert "respawn" not in seg
     follower = nodes["follower_node"].standin_kwargs
     assert follower["parameters"] == [str(installed_config), {"use_sim_time": False, "autostart": True}]
@@ -100,6 +100,7 @@ def test_arguments_reach_the_nodes(launch_file):
                                               "device": "cpu"}]
     assert ("image", "/sim/cam/image") in seg["remappings"]
     assert ("image/compressed", "/sim/cam/image/compressed") in seg["remappings"]
+    assert ("depth", "/sim/cam/depth") in seg["remappings"]
     assert source["parameters"] == ["/my.yaml", {"use_sim_time": True, "source": "/data/frames"}]
     assert ("image", "/sim/cam/image") in source["remappings"]
     assert ("camera_info", "/sim/cam/camera_info") in source["remappings"]
