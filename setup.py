@@ -34,6 +34,7 @@ setup(
         "console_scripts": [
             "train = follow_me_seg.cli.train:entry",
             "evaluate = follow_me_seg.cli.evaluate:entry",
+            "calibrate = follow_me_seg.cli.calibrate:entry",
             "preprocess = follow_me_seg.cli.preprocess:entry",
             "infer = follow_me_seg.cli.infer:entry",
             "export = follow_me_seg.cli.export:entry",

@@ -1,12 +1,14 @@
-"""Copy-paste augmentation: far-away heroes pasted into hero-free training frames.
+"""Copy-paste augmentation: far-away heroes (and other people) pasted into hero-free training frames.
 
 The network finds few-pixel heroes in the training frames it has seen (91% of the 4-20 px ones) but
 almost none in validation frames: it learns those scenes, not what a distant hero looks like. Pasting
 hero cut-outs, taken from training frames with their masks, at small random sizes and places into
 other hero-free training frames shows it the same small red figure in many new surroundings.
+Pasting other people the same way beside them keeps "a small pasted figure" from meaning "hero":
+only the hero's looks do.
 
-``HeroBank.from_frames`` cuts the heroes (the caller passes training frames only, never validation);
-``HeroBank.paste`` is a tf.data map function.
+``CutoutBank.from_frames`` cuts one class's blobs (the caller passes training frames only, never
+validation); ``CutoutBank.paste`` is a tf.data map function.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import tensorflow as tf
 
 from follow_me_seg.classes import HERO
 
-BANK_SIDE = 64  # cut-outs are stored shrunk to fit this square; pasted heroes are far smaller
-MIN_CUT_PIXELS = 400  # only close heroes are cut: their outline is sharp
+BANK_SIDE = 64  # cut-outs are stored shrunk to fit this square; pasted people are far smaller
+MIN_CUT_PIXELS = {HERO: 400}  # only close heroes are cut: their outline is sharp
+MIN_CUT_PIXELS_DEFAULT = 150  # other people are rarely as close; a 150 px blob is a whole, clear figure
 
 
 @dataclass(frozen=True)
-class HeroBank:
-    """Hero cut-outs as RGBA (alpha = the hero mask), each padded to ``BANK_SIDE`` squared."""
+class CutoutBank:
+    """Cut-outs of one class as RGBA (alpha = its mask), each padded to ``BANK_SIDE`` squared."""
 
+    class_id: int
     rgba: np.ndarray  # (K, BANK_SIDE, BANK_SIDE, 4) uint8
     sizes: np.ndarray  # (K, 2) int32: height, width of each cut-out
     areas: np.ndarray  # (K,) float32: alpha sum of each cut-out, in pixels
@@ -35,20 +39,27 @@ class HeroBank:
         return len(self.rgba)
 
     @classmethod
-    def from_frames(cls, images: np.ndarray, labels: np.ndarray, every: int = 3, limit: int = 400) -> HeroBank:
-        """Cut the largest hero blob of every ``every``-th frame with at least ``MIN_CUT_PIXELS`` hero pixels.
+    def from_frames(cls, images: np.ndarray, labels: np.ndarray, class_id: int = HERO, every: int = 3,
+                    limit: int = 400) -> CutoutBank:
+        """Cut the largest ``class_id`` blob of every ``every``-th frame holding enough of it
+        (``MIN_CUT_PIXELS``: 400 px for the hero, 150 for other people; each blob must be that large too).
 
         ``images`` (N, H, W, 3) uint8 and ``labels`` (N, H, W) class ids must be training frames.
         At most ``limit`` cut-outs, spread over the frames; the bank may be empty.
         """
-        hero_pixels = (labels == HERO).reshape(len(labels), -1).sum(axis=1)
-        frames = np.flatnonzero(hero_pixels >= MIN_CUT_PIXELS)[::every]
+        need = MIN_CUT_PIXELS.get(class_id, MIN_CUT_PIXELS_DEFAULT)
+        frames = []
+        for i in np.flatnonzero((labels == class_id).reshape(len(labels), -1).sum(axis=1) >= need)[::every]:
+            count, _, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))
+            if stats[1:, cv2.CC_STAT_AREA].max() >= need:
+                frames.append(i)
+        frames = np.array(frames, int)
         if len(frames) > limit:
             frames = frames[np.linspace(0, len(frames) - 1, limit).round().astype(int)]
         rgba = np.zeros((len(frames), BANK_SIDE, BANK_SIDE, 4), np.uint8)
         sizes = np.zeros((len(frames), 2), np.int32)
         for k, i in enumerate(frames):
-            count, blobs, stats, _ = cv2.connectedComponentsWithStats((labels[i] == HERO).astype(np.uint8))
+            count, blobs, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))
             blob = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
             x, y, w, h = (int(v) for v in stats[blob, :4])
             cut = np.dstack([images[i, y:y + h, x:x + w], np.where(blobs[y:y + h, x:x + w] == blob, 255, 0)])
@@ -59,14 +70,14 @@ class HeroBank:
             rgba[k, :h, :w] = cut
             sizes[k] = h, w
         areas = rgba[..., 3].sum(axis=(1, 2), dtype=np.float32) / 255.0
-        return cls(rgba, sizes, areas)
+        return cls(class_id, rgba, sizes, areas)
 
     def paste(self, image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor,
               pixels: tuple[float, float] = (6.0, 120.0)) -> tuple[tf.Tensor, tf.Tensor]:
-        """Paste one random hero, scaled to a log-uniform area in ``pixels``, at a random place.
+        """Paste one random cut-out, scaled to a log-uniform area in ``pixels``, at a random place.
 
-        ``image`` is (H, W, 3) float in [0, 1], ``labels`` (H, W) class ids. The hero may be cut by the
-        frame's border, as distant heroes often are. Pixels at least half covered become hero.
+        ``image`` is (H, W, 3) float in [0, 1], ``labels`` (H, W) class ids. The cut-out may be cut by
+        the frame's border, as distant people often are. Pixels at least half covered take its class.
         """
         bank = tf.constant(self.rgba)
         sizes = tf.constant(self.sizes)
@@ -90,5 +101,5 @@ class HeroBank:
         canvas = canvas[margin:margin + frame_h, margin:margin + frame_w]
         alpha = canvas[..., 3:]
         pasted = image * (1.0 - alpha) + canvas[..., :3]
-        hero = alpha[..., 0] >= 0.5
-        return tf.ensure_shape(pasted, image.shape), tf.where(hero, tf.cast(HERO, labels.dtype), labels)
+        covered = alpha[..., 0] >= 0.5
+        return tf.ensure_shape(pasted, image.shape), tf.where(covered, tf.cast(self.class_id, labels.dtype), labels)

@@ -21,12 +21,12 @@ def _hero_frames(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_bank_cuts_close_heroes_only_with_their_masks():
-    from follow_me_seg.copy_paste import BANK_SIDE, HeroBank
+    from follow_me_seg.copy_paste import BANK_SIDE, CutoutBank
 
     images, labels = _hero_frames()
     labels[5] = np.where(labels[5] == HERO, BACKGROUND, labels[5])
     labels[5, :5, :5] = HERO  # 25 px: too small to cut
-    bank = HeroBank.from_frames(images, labels, every=1)
+    bank = CutoutBank.from_frames(images, labels, every=1)
     assert len(bank) == 5
     assert bank.sizes.tolist() == [[40, 20]] * 5 and bank.areas.tolist() == [800.0] * 5
     cut = bank.rgba[0]
@@ -36,23 +36,23 @@ def test_bank_cuts_close_heroes_only_with_their_masks():
 
 
 def test_bank_shrinks_a_hero_larger_than_its_square_and_may_be_empty():
-    from follow_me_seg.copy_paste import BANK_SIDE, HeroBank
+    from follow_me_seg.copy_paste import BANK_SIDE, CutoutBank
 
     images = np.zeros((2, INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
     labels = np.zeros((2, INPUT_SIZE, INPUT_SIZE), np.uint8)
     labels[0, 10:138, 40:72] = HERO  # 128 x 32
-    bank = HeroBank.from_frames(images, labels, every=1)
+    bank = CutoutBank.from_frames(images, labels, every=1)
     assert bank.sizes.tolist() == [[BANK_SIDE, 16]]
-    assert HeroBank.from_frames(images[1:], labels[1:]).rgba.shape[0] == 0
+    assert CutoutBank.from_frames(images[1:], labels[1:]).rgba.shape[0] == 0
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_paste_puts_a_small_hero_where_its_mask_says(seed):
     import tensorflow as tf
 
-    from follow_me_seg.copy_paste import HeroBank
+    from follow_me_seg.copy_paste import CutoutBank
 
-    bank = HeroBank.from_frames(*_hero_frames(), every=1)
+    bank = CutoutBank.from_frames(*_hero_frames(), every=1)
     background = np.full((INPUT_SIZE, INPUT_SIZE, 3), 0.5, np.float32)
     labels = np.zeros((INPUT_SIZE, INPUT_SIZE), np.uint8)
     labels[:, :8] = PERSON
@@ -72,9 +72,9 @@ def test_paste_puts_a_small_hero_where_its_mask_says(seed):
 def test_paste_sizes_cover_the_asked_range_and_repeat_with_the_seed():
     import tensorflow as tf
 
-    from follow_me_seg.copy_paste import HeroBank
+    from follow_me_seg.copy_paste import CutoutBank
 
-    bank = HeroBank.from_frames(*_hero_frames(), every=1)
+    bank = CutoutBank.from_frames(*_hero_frames(), every=1)
     frame = tf.zeros((INPUT_SIZE, INPUT_SIZE, 3))
     labels = tf.zeros((INPUT_SIZE, INPUT_SIZE), tf.uint8)
 
@@ -89,13 +89,13 @@ def test_paste_sizes_cover_the_asked_range_and_repeat_with_the_seed():
 
 
 def test_pipeline_pastes_into_hero_free_frames_in_the_asked_share():
-    from follow_me_seg.copy_paste import HeroBank
+    from follow_me_seg.copy_paste import CutoutBank
     from follow_me_seg.training import make_dataset
 
     hero_images, hero_labels = _hero_frames()
     images = np.concatenate([hero_images, np.zeros((30, INPUT_SIZE, INPUT_SIZE, 3), np.uint8)])
     labels = np.concatenate([hero_labels, np.zeros((30, INPUT_SIZE, INPUT_SIZE), np.uint8)])
-    bank = HeroBank.from_frames(hero_images, hero_labels, every=1)
+    bank = CutoutBank.from_frames(hero_images, hero_labels, every=1)
     ds = make_dataset(images, labels, batch_size=50, training=True, augment=False, seed=2,
                       strata_weights=(1.0, 0.0, 1.0), hero_bank=bank, paste_share=0.5, paste_pixels=(8.0, 60.0))
     small = close = 0
@@ -114,3 +114,24 @@ def test_train_refuses_bad_paste_settings(bad, capsys):
     with pytest.raises(SystemExit):
         parse_args(["--data", "d", "--output", "o", *bad])
     assert "--paste-" in capsys.readouterr().err
+
+
+def test_person_bank_and_pasted_frames_hold_a_person_under_the_hero():
+    from follow_me_seg.copy_paste import CutoutBank
+    from follow_me_seg.training import make_dataset
+
+    hero_images, hero_labels = _hero_frames()
+    people = CutoutBank.from_frames(hero_images, hero_labels, PERSON, every=1)
+    assert people.class_id == PERSON and len(people) == 6 and people.sizes.tolist() == [[30, 10]] * 6
+    assert (people.rgba[0, :30, :10, :3] == (0, 255, 0)).all()
+    images = np.zeros((10, INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    labels = np.zeros((10, INPUT_SIZE, INPUT_SIZE), np.uint8)
+    ds = make_dataset(images, labels, batch_size=20, training=True, augment=False, seed=3, strata_weights=(1, 0, 0),
+                      hero_bank=CutoutBank.from_frames(hero_images, hero_labels, every=1), person_bank=people,
+                      paste_share=0.99, paste_pixels=(30.0, 60.0))
+    x, y = next(iter(ds))
+    x, y = x.numpy(), y.numpy()
+    hero, person = y[..., HERO].sum(axis=(1, 2)), y[..., PERSON].sum(axis=(1, 2))
+    assert (hero > 0).mean() > 0.8 and (person > 0).mean() > 0.6  # some are cut by the border
+    greenish = x[..., 1] > x[..., 2]  # normalised image: the person is green, the hero blue
+    assert (greenish[y[..., PERSON] > 0.5]).all() and not (greenish[y[..., HERO] > 0.5]).any()

@@ -43,7 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="share of each batch that is a hero-free training frame with a far hero cut-out pasted in "
                         "(copy-paste); 0 disables")
     p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
-                   help="area range of a pasted hero in 160x160 pixels (drawn log-uniform)")
+                   help="area range of a pasted hero (or person) in 160x160 pixels (drawn log-uniform)")
+    p.add_argument("--no-paste-people", action="store_true",
+                   help="paste the hero alone, without another person's cut-out beside it")
     p.add_argument("--no-augment", action="store_true",
                    help="turn off copy-paste, zoom-out, flips and photometric jitter")
     p.add_argument("--init", type=Path, help="start from this model's weights (fine-tuning) instead of random ones")
@@ -117,19 +119,22 @@ def main(argv: list[str] | None = None) -> int:
 
         none = training.size_strata(train_y)[0]
         miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
-    bank = None
+    bank = people = None
     if args.paste_share and not args.no_augment:
-        from follow_me_seg.copy_paste import HeroBank
+        from follow_me_seg.classes import PERSON
+        from follow_me_seg.copy_paste import CutoutBank
 
-        bank = HeroBank.from_frames(train_x, train_y)  # training frames only: never paste validation heroes
-        print(f"copy-paste: {len(bank)} hero cut-outs from training frames"
-              + ("" if len(bank) else " (none: copy-paste off)"))
+        # training frames only: never paste validation people
+        bank = CutoutBank.from_frames(train_x, train_y)
+        people = None if args.no_paste_people else CutoutBank.from_frames(train_x, train_y, PERSON)
+        print(f"copy-paste: {len(bank)} hero and {len(people) if people else 0} person cut-outs from training frames"
+              + ("" if len(bank) else " (no hero: copy-paste off)"))
     train_ds = training.make_dataset(
         train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
         hero_fraction=args.hero_fraction, seed=args.seed, strata_weights=None if args.no_strata else tuple(args.strata),
         zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
         negatives=miner.dataset(args.seed) if miner else None,
-        hero_bank=bank, paste_share=args.paste_share, paste_pixels=tuple(args.paste_pixels),
+        hero_bank=bank, person_bank=people, paste_share=args.paste_share, paste_pixels=tuple(args.paste_pixels),
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
