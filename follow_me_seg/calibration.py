@@ -1,4 +1,4 @@
-"""Hero-bias calibration: one offset on the classifier's hero logit, chosen on validation by the proxy score.
+"""Hero-bias calibration: one offset on the classifier's hero logit, chosen on validation by the shaped proxy.
 
 A model trained to find small heroes (copy-paste, strata) also calls more red things hero. Adding
 ``delta`` to the hero logit of every pixel moves that balance without retraining: the softmax of
@@ -40,12 +40,13 @@ def score_shift(probs: np.ndarray, labels: np.ndarray, delta: float, batch: int 
 
 
 def sweep(probs: np.ndarray, labels: np.ndarray, deltas=DEFAULT_DELTAS) -> list[dict]:
-    """One row per delta: the proxy score, its parts, detection per size bucket and false heroes."""
+    """One row per delta: the shaped and plain proxy scores, parts, detection per size bucket, false heroes."""
     rows = []
     for delta in deltas:
         report = score_shift(probs, labels, float(delta))
         rows.append({
             "delta": float(delta),
+            "shaped_score": report["eval_shaped"]["final_score"],
             "proxy_score": report["final_score"],
             "final_iou": report["final_iou"],
             "weight": report["weight"],
@@ -59,8 +60,8 @@ def sweep(probs: np.ndarray, labels: np.ndarray, deltas=DEFAULT_DELTAS) -> list[
 
 
 def best_row(rows: list[dict]) -> dict:
-    """The row with the highest proxy score; between equal scores, the smallest shift."""
-    return max(rows, key=lambda r: (round(r["proxy_score"], 6), -abs(r["delta"])))
+    """The row with the highest shaped proxy score (``scoring.shaped_proxy``); between equals, the smallest shift."""
+    return max(rows, key=lambda r: (round(r["shaped_score"], 6), -abs(r["delta"])))
 
 
 def add_hero_bias(model, delta: float) -> None:
@@ -88,7 +89,8 @@ def plot_sweep(rows: list[dict], path, title: str = "") -> None:
         return found / present if present else 0.0
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(deltas, [r["proxy_score"] for r in rows], marker="o", label="proxy score")
+    ax.plot(deltas, [r["shaped_score"] for r in rows], marker="o", label="shaped proxy score")
+    ax.plot(deltas, [r["proxy_score"] for r in rows], label="proxy score")
     ax.plot(deltas, [rate(r, "4-20") for r in rows], label="found 4-20 px")
     ax.plot(deltas, [rate(r, "20-50") for r in rows], label="found 20-50 px")
     ax.plot(deltas, [r["false_heroes"] / max(r["hero_free_frames"], 1) for r in rows], label="false hero rate")

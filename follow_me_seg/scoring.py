@@ -25,6 +25,10 @@ EVAL_SETS = ("following_images", "patrol_non_targ", "patrol_with_targ")
 HERO_SETS = ("following_images", "patrol_with_targ")
 CLOSE_PIXELS = 400  # proxy: a hero of at least this many pixels (160x160) is "close", else "far"
 SIZE_BUCKETS = ((4, 20), (20, 50), (50, 100), (100, 400), (400, None))  # [low, high) hero pixels
+# The shape of the held-out evaluation sets (issue 9's figures, not their data): frames per set, and
+# the far set's heroes per size bucket. ``shaped_proxy`` weights validation frames to match it.
+EVAL_SHAPE = {"close": 542, "none": 270, "far": 322}
+EVAL_FAR_SIZES = {"4-20": 141, "20-50": 72, "50-100": 38, "100-400": 40}
 
 
 def split_by_hero_size(hero_pixels: np.ndarray) -> dict[str, np.ndarray]:
@@ -153,6 +157,44 @@ def detection_by_size(score: SetScore) -> dict[str, dict]:
     return out
 
 
+def shaped_proxy(score: SetScore) -> dict:
+    """The validation proxy with each frame weighted so the sets have the evaluation sets' shape.
+
+    Validation holds 175 close heroes, 119 far ones and 890 hero-free frames; the evaluation sets hold
+    542, 322 and 270 frames, and their far heroes are mostly tiny (``EVAL_FAR_SIZES``). Each frame counts
+    ``EVAL_SHAPE[set] / frames of its set`` times (far frames: their size bucket's share of
+    ``EVAL_SHAPE["far"]`` over the bucket's frames) in TP / FP / FN and in the mean IoUs; the score is
+    then formed as the original forms it. Buckets absent from validation drop out of the far weights.
+    """
+    split = split_by_hero_size(score.gt_hero_pixels)
+    weights = np.zeros(score.images)
+    for name in ("close", "none"):
+        if split[name].any():
+            weights[split[name]] = EVAL_SHAPE[name] / split[name].sum()
+    in_bucket = {}
+    for low, high in SIZE_BUCKETS:
+        name = bucket_name(low, high)
+        if name in EVAL_FAR_SIZES:
+            keep = split["far"] & (score.gt_hero_pixels >= low) & (score.gt_hero_pixels < high)
+            if keep.any():
+                in_bucket[name] = keep
+    share = sum(EVAL_FAR_SIZES[name] for name in in_bucket)
+    for name, keep in in_bucket.items():
+        weights[keep] = EVAL_SHAPE["far"] * EVAL_FAR_SIZES[name] / share / keep.sum()
+    present, detected, hero_iou = score.present, score.detected, score.iou[:, HERO] if score.images else np.zeros(0)
+
+    def total(mask: np.ndarray) -> float:
+        return float(weights[mask].sum())
+
+    tp, bad = total(present & detected), total(present & ~detected) + total(~present & detected)
+    ious = {name: float(np.average(hero_iou[split[name]], weights=weights[split[name]])) if split[name].any() else 0.0
+            for name in ("close", "far")}
+    final_iou = float(np.mean(list(ious.values())))
+    w = tp / (tp + bad) if tp + bad else 0.0
+    return {"final_score": final_iou * w, "final_iou": final_iou, "weight": w, "close_hero_iou": ious["close"],
+            "far_hero_iou": ious["far"], "shape": {**EVAL_SHAPE, "far_sizes": EVAL_FAR_SIZES}}
+
+
 def proxy_report(score: SetScore) -> dict:
     """Score one mixed folder in the shape of the three evaluation sets.
 
@@ -170,4 +212,5 @@ def proxy_report(score: SetScore) -> dict:
         "hero_free_frames": none.images,
         "rate": none.false_pos / none.images if none.images else None,
     }
+    report["eval_shaped"] = shaped_proxy(score)
     return report

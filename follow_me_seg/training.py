@@ -204,6 +204,8 @@ def recalibrate_batchnorm(model: keras.Model, images: np.ndarray, batch_size: in
 def proxy_logs(report: dict) -> dict[str, float]:
     """Flat per-epoch log entries (CSV, TensorBoard) from a ``proxy_report``."""
     logs = {
+        "val_shaped_score": report["eval_shaped"]["final_score"],
+        "val_shaped_far_hero_iou": report["eval_shaped"]["far_hero_iou"],
         "val_proxy_score": report["final_score"],
         "val_proxy_iou": report["final_iou"],
         "val_proxy_weight": report["weight"],
@@ -220,7 +222,8 @@ class FollowMeValidation(keras.callbacks.Callback):
     """Recalibrates batch norm, then adds ``val_loss`` and the validation proxy's figures to the logs.
 
     The proxy (``scoring.proxy_report``) scores validation in the shape of the three evaluation sets;
-    ``val_proxy_score`` is what the best checkpoint is chosen by.
+    ``val_shaped_score`` (the proxy weighted to the evaluation sets' shape, ``scoring.shaped_proxy``)
+    is what the best checkpoint is chosen by.
     """
 
     def __init__(self, dataset: tf.data.Dataset, labels: np.ndarray, loss: keras.losses.Loss,
@@ -243,7 +246,8 @@ class FollowMeValidation(keras.callbacks.Callback):
         logs.update(val_loss=sum(losses) / start, **proxy_logs(report))
         found = "  ".join(f"{k} {v['found']}/{v['present']}" for k, v in report["detection_by_size"].items())
         print(
-            f"\nvalidation: loss {logs['val_loss']:.4f}  proxy score {report['final_score']:.3f} "
+            f"\nvalidation: loss {logs['val_loss']:.4f}  shaped proxy {logs['val_shaped_score']:.3f}  "
+            f"proxy score {report['final_score']:.3f} "
             f"(IoU {report['final_iou']:.3f} x weight {report['weight']:.3f})  found by px: {found}  "
             f"false heroes {report['false_heroes']['frames']}/{report['false_heroes']['hero_free_frames']}"
         )
@@ -267,7 +271,8 @@ def plot_history(csv_path: str | os.PathLike, png_path: str | os.PathLike) -> No
             ax_loss.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)
     ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss")
     ax_loss.legend()
-    for key, label in (("val_proxy_score", "proxy score"), ("val_found_4_20", "found 4-20 px"),
+    for key, label in (("val_shaped_score", "shaped proxy score"), ("val_proxy_score", "proxy score"),
+                       ("val_found_4_20", "found 4-20 px"),
                        ("val_found_20_50", "found 20-50 px"), ("val_false_hero_rate", "false hero rate")):
         if key in rows[0]:
             ax_score.plot(epochs, [float(r[key]) for r in rows], marker="o", label=label)

@@ -63,7 +63,7 @@ def test_the_sweep_picks_the_smallest_shift_that_drops_the_false_hero_and_keeps_
     assert by_delta[-4.0]["found"]["4-20"] == [0, 1]  # too far: the small hero is lost too
     best = best_row(rows)
     assert best["delta"] == -0.5  # -0.4 is where 0.6 falls below 0.5; -1.0 scores the same
-    assert best["proxy_score"] > by_delta[0.0]["proxy_score"]
+    assert best["shaped_score"] > by_delta[0.0]["shaped_score"]
 
 
 def test_calibrate_writes_the_shifted_model_and_refuses_to_overwrite(untrained_model_path, tiny_dataset, tmp_path):
@@ -79,8 +79,8 @@ def test_calibrate_writes_the_shifted_model_and_refuses_to_overwrite(untrained_m
     report = json.loads((tmp_path / "report" / "calibration.json").read_text())
     assert [r["delta"] for r in report["sweep"]] == [-1.0, -0.5, 0.0, 0.5, 1.0]
     chosen = report["chosen_delta"]
-    assert max(r["proxy_score"] for r in report["sweep"]) == next(
-        r["proxy_score"] for r in report["sweep"] if r["delta"] == chosen)
+    assert max(r["shaped_score"] for r in report["sweep"]) == next(
+        r["shaped_score"] for r in report["sweep"] if r["delta"] == chosen)
     assert (tmp_path / "report" / "hero_bias.png").is_file()
     source = keras.models.load_model(untrained_model_path, compile=False).get_layer("classifier_conv1x1")
     written = keras.models.load_model(out, compile=False).get_layer("classifier_conv1x1")

@@ -191,3 +191,19 @@ def test_proxy_splits_by_hero_size_and_scores_like_three_sets():
     tp, fp, fn = 6, 1, 1
     assert report["weight"] == pytest.approx(tp / (tp + fp + fn))
     assert report["final_iou"] == pytest.approx((1.0 + np.mean([1, 0, 1, 1, 1])) / 2)
+
+
+def test_shaped_proxy_weights_frames_to_the_evaluation_sets_shape():
+    from follow_me_seg.classes import HERO
+    from follow_me_seg.scoring import SetScore, shaped_proxy
+
+    iou = np.zeros((4, 3))
+    iou[0, HERO], iou[2, HERO] = 1.0, 0.5
+    score = SetScore(iou=iou, gt_hero_pixels=np.array([500, 10, 30, 0]), pred_hero_pixels=np.array([500, 0, 20, 9]))
+    shaped = shaped_proxy(score)
+    tiny, small = 322 * 141 / 213, 322 * 72 / 213  # far weight split over the two buckets present
+    weight = (542 + small) / (542 + small + tiny + 270)  # TP: close, 30 px; FN: 10 px; FP: the hero-free frame
+    final_iou = (1.0 + small * 0.5 / 322) / 2
+    assert shaped["weight"] == pytest.approx(weight) and shaped["final_iou"] == pytest.approx(final_iou)
+    assert shaped["final_score"] == pytest.approx(weight * final_iou)
+    assert shaped["far_hero_iou"] == pytest.approx(small * 0.5 / 322) and shaped["close_hero_iou"] == 1.0

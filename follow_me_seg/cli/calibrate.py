@@ -1,4 +1,4 @@
-"""``calibrate``: choose the hero-logit offset that maximises the validation proxy, and write the model with it.
+"""``calibrate``: choose the hero-logit offset that maximises the shaped validation proxy; write the model with it.
 
     calibrate --model runs/x/best.keras --data ../shared/data/followme/validation --output model.keras
 
@@ -79,10 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     calibration.plot_sweep(rows, args.report / "hero_bias.png", title=args.model.name)
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
-        "chosen_delta": best["delta"], "proxy_score_uncalibrated": plain["final_score"], "sweep": rows})
+        "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["eval_shaped"]["final_score"],
+        "proxy_score_uncalibrated": plain["final_score"], "sweep": rows})
     found = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in best["found"].items())
-    print(f"hero-logit offset {best['delta']:+.2f}: proxy score {plain['final_score']:.4f} -> {best['proxy_score']:.4f} "
-          f"(IoU {best['final_iou']:.3f} x weight {best['weight']:.3f}); found by px: {found}; "
+    print(f"hero-logit offset {best['delta']:+.2f}: shaped proxy {plain['eval_shaped']['final_score']:.4f} -> "
+          f"{best['shaped_score']:.4f}, proxy {plain['final_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
           f"false heroes {best['false_heroes']}/{best['hero_free_frames']}")
     print(f"model: {args.output}; report: {args.report / 'calibration.json'}, {args.report / 'hero_bias.png'}")
     return 0

@@ -158,6 +158,11 @@ def print_proxy(proxy: dict, folder: dict) -> None:
     false = proxy["false_heroes"]
     print(f"false heroes on hero-free frames: {false['frames']}/{false['hero_free_frames']}"
           + (f" ({false['rate']:.1%})" if false["hero_free_frames"] else ""))
+    shaped = proxy["eval_shaped"]
+    print(f"shaped like the evaluation sets (frames weighted to {shaped['shape']['close']} close / "
+          f"{shaped['shape']['far']} far, mostly tiny / {shaped['shape']['none']} hero-free): score "
+          f"{shaped['final_score']:.4f} = IoU {shaped['final_iou']:.4f} (close {shaped['close_hero_iou']:.3f}, "
+          f"far {shaped['far_hero_iou']:.3f}) x weight {shaped['weight']:.4f}")
     print(f"one-folder score (hero IoU where present x weight): {folder['final_score']:.4f}")
 
 

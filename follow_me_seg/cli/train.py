@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         training.FollowMeValidation(val_ds, val_labels, loss, calibration),
         *([miner] if miner else []),  # after validation: mines with the recalibrated batch norms
         keras.callbacks.ModelCheckpoint(
-            args.output / ".best.partial.keras", monitor="val_proxy_score", mode="max", save_best_only=True,
-            initial_value_threshold=training.best_logged(csv_path, "val_proxy_score") if args.resume else None,
+            args.output / ".best.partial.keras", monitor="val_shaped_score", mode="max", save_best_only=True,
+            initial_value_threshold=training.best_logged(csv_path, "val_shaped_score") if args.resume else None,
         ),
         keras.callbacks.ModelCheckpoint(args.output / ".last.partial.keras"),
         training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras"}, args.output),
