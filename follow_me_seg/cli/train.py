@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--zoom-prob", type=float, default=0.5,
                    help="share of training frames zoomed out (shrunk and mirrored outwards); 0 disables")
     p.add_argument("--zoom-min-scale", type=float, default=0.5, help="smallest zoom-out factor, in [0.5, 1)")
-    p.add_argument("--paste-share", type=float, default=0.25,
+    p.add_argument("--paste-share", type=float, default=0.4,
                    help="share of each batch that is a hero-free training frame with a far hero cut-out pasted in "
                         "(copy-paste); 0 disables")
     p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
