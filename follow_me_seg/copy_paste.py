@@ -48,25 +48,24 @@ class CutoutBank:
         At most ``limit`` cut-outs, spread over the frames; the bank may be empty.
         """
         need = MIN_CUT_PIXELS.get(class_id, MIN_CUT_PIXELS_DEFAULT)
-        frames = []
+        cuts = []
         for i in np.flatnonzero((labels == class_id).reshape(len(labels), -1).sum(axis=1) >= need)[::every]:
-            count, _, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))
-            if stats[1:, cv2.CC_STAT_AREA].max() >= need:
-                frames.append(i)
-        frames = np.array(frames, int)
-        if len(frames) > limit:
-            frames = frames[np.linspace(0, len(frames) - 1, limit).round().astype(int)]
-        rgba = np.zeros((len(frames), BANK_SIDE, BANK_SIDE, 4), np.uint8)
-        sizes = np.zeros((len(frames), 2), np.int32)
-        for k, i in enumerate(frames):
-            count, blobs, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))
+            _, blobs, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))
             blob = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-            x, y, w, h = (int(v) for v in stats[blob, :4])
-            cut = np.dstack([images[i, y:y + h, x:x + w], np.where(blobs[y:y + h, x:x + w] == blob, 255, 0)])
+            if stats[blob, cv2.CC_STAT_AREA] >= need:
+                x, y, w, h = (int(v) for v in stats[blob, :4])
+                alpha = np.where(blobs[y:y + h, x:x + w] == blob, 255, 0).astype(np.uint8)
+                cuts.append(np.dstack([images[i, y:y + h, x:x + w], alpha]))
+        if len(cuts) > limit:
+            cuts = [cuts[k] for k in np.linspace(0, len(cuts) - 1, limit).round().astype(int)]
+        rgba = np.zeros((len(cuts), BANK_SIDE, BANK_SIDE, 4), np.uint8)
+        sizes = np.zeros((len(cuts), 2), np.int32)
+        for k, cut in enumerate(cuts):
+            h, w = cut.shape[:2]
             scale = min(1.0, BANK_SIDE / max(h, w))
             h, w = max(1, round(h * scale)), max(1, round(w * scale))
             if scale < 1:
-                cut = cv2.resize(cut.astype(np.uint8), (w, h), interpolation=cv2.INTER_AREA)
+                cut = cv2.resize(cut, (w, h), interpolation=cv2.INTER_AREA)
             rgba[k, :h, :w] = cut
             sizes[k] = h, w
         areas = rgba[..., 3].sum(axis=(1, 2), dtype=np.float32) / 255.0
