@@ -34,16 +34,12 @@ def start(graph, *params: str, size: bool = True, activate: bool = True):
     ``size``) and a probe listening to cmd_vel."""
     import rclpy
     from geometry_msgs.msg import Twist, TwistStamped
-    from rclpy_standin.probe import Probe
+    from rclpy_standin.probe import Probe, ros_args
 
     from follow_me_seg.nodes.follower_node import FollowerNode
 
-    args = ["--ros-args", "-p", "smoothing:=0.0", "-p", "deadband:=0.0"]
-    if size:
-        args += ["-p", "image_width:=256", "-p", "image_height:=256"]
-    for param in params:
-        args += ["-p", param]
-    rclpy.init(args=args)
+    size_params = ("image_width:=256", "image_height:=256") if size else ()
+    rclpy.init(args=ros_args("smoothing:=0.0", "deadband:=0.0", *size_params, *params))
     node = FollowerNode()
     if activate:
         node.trigger_configure()

@@ -19,15 +19,12 @@ def write_frames(folder, count: int = 3, shape=(48, 64)):
 
 def start(graph, *params: str):
     import rclpy
-    from rclpy_standin.probe import Probe
+    from rclpy_standin.probe import Probe, ros_args
     from sensor_msgs.msg import CameraInfo, Image
 
     from follow_me_seg.nodes.frame_source_node import FrameSourceNode
 
-    args = ["--ros-args"]
-    for param in params:
-        args += ["-p", param]
-    rclpy.init(args=args)
+    rclpy.init(args=ros_args(*params))
     node = FrameSourceNode()
     probe = Probe(graph, node).listen(Image, "/image").listen(CameraInfo, "/camera_info")
     return node, probe
@@ -86,15 +83,14 @@ def test_unreadable_frame_is_skipped_with_a_warning(ros_standin, tmp_path):
     ],
 )
 def test_bad_source_exits_non_zero_with_one_clear_line(ros_standin, tmp_path, capsys, params, complaint):
+    from rclpy_standin.probe import ros_args
+
     from follow_me_seg.nodes.frame_source_node import main
 
     (tmp_path / "empty").mkdir()
     frames = write_frames(tmp_path / "frames", 1)
-    args = ["--ros-args"]
-    for param in params:
-        args += ["-p", param.format(empty=tmp_path / "empty", frames=frames)]
     with pytest.raises(SystemExit) as exit_info:
-        main(args)
+        main(ros_args(*(param.format(empty=tmp_path / "empty", frames=frames) for param in params)))
     assert exit_info.value.code == 1
     (error,) = ros_standin.messages("ERROR")
     assert complaint in error
@@ -105,7 +101,7 @@ def test_whole_pipeline_follows_a_red_hero(ros_standin, tmp_path, red_hero_model
     """frame_source -> segmentation_node -> follower_node, remapped as follow.launch.py does."""
     import rclpy
     from geometry_msgs.msg import Twist
-    from rclpy_standin.probe import Probe
+    from rclpy_standin.probe import Probe, ros_args
 
     from follow_me_seg.nodes.follower_node import FollowerNode
     from follow_me_seg.nodes.frame_source_node import FrameSourceNode

@@ -45,16 +45,13 @@ def start(graph, model_path, *params: str, activate: bool = True):
     import rclpy
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PointStamped
-    from rclpy_standin.probe import Probe
+    from rclpy_standin.probe import Probe, ros_args
     from sensor_msgs.msg import Image
     from vision_msgs.msg import Detection2DArray
 
     from follow_me_seg.nodes.segmentation_node import SegmentationNode
 
-    args = ["--ros-args", "-p", f"model_path:={model_path}", "-p", "device:=cpu"]
-    for param in params:
-        args += ["-p", param]
-    rclpy.init(args=args)
+    rclpy.init(args=ros_args(f"model_path:={model_path}", "device:=cpu", *params))
     node = SegmentationNode()
     if activate:
         node.trigger_configure()

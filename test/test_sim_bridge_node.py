@@ -13,15 +13,12 @@ SMALL = ("width:=64", "height:=64")  # where the pictures do not matter: cheaper
 def start(graph, *params: str):
     import rclpy
     from geometry_msgs.msg import PoseStamped
-    from rclpy_standin.probe import Probe
+    from rclpy_standin.probe import Probe, ros_args
     from sensor_msgs.msg import CameraInfo, Image
 
     from follow_me_seg.nodes.sim_bridge_node import SimBridgeNode
 
-    args = ["--ros-args"]
-    for param in params:
-        args += ["-p", param]
-    rclpy.init(args=args)
+    rclpy.init(args=ros_args(*params))
     node = SimBridgeNode()
     probe = (Probe(graph, node).listen(Image, "/camera/image_raw", "/camera/depth")
              .listen(CameraInfo, "/camera/camera_info").listen(PoseStamped, "/sim/hero_pose", "/sim/drone_pose"))

@@ -41,6 +41,14 @@ class Probe:
             self.spin()
 
 
+def ros_args(*params: str) -> list[str]:
+    """Command-line arguments that set each ``name:=value`` in ``params``, as ``ros2 run ... -p`` does."""
+    args = ["--ros-args"]
+    for param in params:
+        args += ["-p", param]
+    return args
+
+
 def set_parameter(node, name: str, value):
     """What ``ros2 param set`` does: the SetParametersResult for one parameter."""
     from rclpy.parameter import Parameter
