@@ -18,7 +18,6 @@ from follow_me_seg.classes import HERO
 from follow_me_seg.scoring import SetScore, proxy_report
 
 CLASSIFIER = "classifier_conv1x1"
-DEFAULT_DELTAS = tuple(np.round(np.arange(-3.0, 3.01, 0.25), 2))
 
 
 def shift_hero_logit(probs: np.ndarray, delta: float) -> np.ndarray:
@@ -39,7 +38,7 @@ def score_shift(probs: np.ndarray, labels: np.ndarray, delta: float, batch: int 
     return proxy_report(score)
 
 
-def sweep(probs: np.ndarray, labels: np.ndarray, deltas=DEFAULT_DELTAS) -> list[dict]:
+def sweep(probs: np.ndarray, labels: np.ndarray, deltas) -> list[dict]:
     """One row per delta: the shaped and plain proxy scores, parts, detection per size bucket, false heroes."""
     rows = []
     for delta in deltas:

@@ -146,14 +146,19 @@ def folder_report(score: SetScore, name: str = "folder") -> dict:
     return {"sets": {name: score.report()}, "weight": w, "final_iou": final_iou, "final_score": final_iou * w}
 
 
+def size_buckets(hero_pixels: np.ndarray) -> dict[str, np.ndarray]:
+    """Boolean masks of the frames per ground-truth hero size bucket (``SIZE_BUCKETS``, 160x160 pixels)."""
+    return {bucket_name(low, high): (hero_pixels >= low) & ((hero_pixels < high) if high else True)
+            for low, high in SIZE_BUCKETS}
+
+
 def detection_by_size(score: SetScore) -> dict[str, dict]:
     """Found / present heroes per ground-truth size bucket (``SIZE_BUCKETS``, 160x160 pixels)."""
     out = {}
-    for low, high in SIZE_BUCKETS:
-        in_bucket = (score.gt_hero_pixels >= low) & ((score.gt_hero_pixels < high) if high else True)
+    for name, in_bucket in size_buckets(score.gt_hero_pixels).items():
         present = int(in_bucket.sum())
         found = int((in_bucket & score.detected).sum())
-        out[bucket_name(low, high)] = {"found": found, "present": present, "rate": found / present if present else None}
+        out[name] = {"found": found, "present": present, "rate": found / present if present else None}
     return out
 
 
@@ -171,17 +176,12 @@ def shaped_proxy(score: SetScore) -> dict:
     for name in ("close", "none"):
         if split[name].any():
             weights[split[name]] = EVAL_SHAPE[name] / split[name].sum()
-    in_bucket = {}
-    for low, high in SIZE_BUCKETS:
-        name = bucket_name(low, high)
-        if name in EVAL_FAR_SIZES:
-            keep = split["far"] & (score.gt_hero_pixels >= low) & (score.gt_hero_pixels < high)
-            if keep.any():
-                in_bucket[name] = keep
+    in_bucket = {name: keep for name, mask in size_buckets(score.gt_hero_pixels).items()
+                 if name in EVAL_FAR_SIZES and (keep := split["far"] & mask).any()}
     share = sum(EVAL_FAR_SIZES[name] for name in in_bucket)
     for name, keep in in_bucket.items():
         weights[keep] = EVAL_SHAPE["far"] * EVAL_FAR_SIZES[name] / share / keep.sum()
-    present, detected, hero_iou = score.present, score.detected, score.iou[:, HERO] if score.images else np.zeros(0)
+    present, detected, hero_iou = score.present, score.detected, score.iou[:, HERO]
 
     def total(mask: np.ndarray) -> float:
         return float(weights[mask].sum())

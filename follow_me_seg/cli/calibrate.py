@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     low, high, step = args.deltas
     deltas = np.round(np.arange(low, high + step / 2, step), 4)
     rows = calibration.sweep(probs, labels, tqdm(deltas, desc="sweeping", unit="offset"))
-    best, plain = calibration.best_row(rows), calibration.score_shift(probs, labels, 0.0)
+    best = calibration.best_row(rows)
+    plain = next((r for r in rows if r["delta"] == 0.0), None) or calibration.sweep(probs, labels, [0.0])[0]
 
     model = keras.models.load_model(args.model, compile=False)
     calibration.add_hero_bias(model, best["delta"])
@@ -79,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     calibration.plot_sweep(rows, args.report / "hero_bias.png", title=args.model.name)
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
-        "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["eval_shaped"]["final_score"],
-        "proxy_score_uncalibrated": plain["final_score"], "sweep": rows})
+        "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["shaped_score"],
+        "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})
     found = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in best["found"].items())
-    print(f"hero-logit offset {best['delta']:+.2f}: shaped proxy {plain['eval_shaped']['final_score']:.4f} -> "
-          f"{best['shaped_score']:.4f}, proxy {plain['final_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
+    print(f"hero-logit offset {best['delta']:+.2f}: shaped proxy {plain['shaped_score']:.4f} -> "
+          f"{best['shaped_score']:.4f}, proxy {plain['proxy_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
           f"false heroes {best['false_heroes']}/{best['hero_free_frames']}")
     print(f"model: {args.output}; report: {args.report / 'calibration.json'}, {args.report / 'hero_bias.png'}")
     return 0
