@@ -109,20 +109,19 @@ def make_dataset(
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
         return ds.shuffle(len(idx), seed=seed, reshuffle_each_iteration=True).repeat() if training else ds
 
+    none, far, close = size_strata(labels)
     parts, weights = [np.arange(len(images))], [1.0]
     if training and strata_weights:
-        parts, weights = size_strata(labels), list(strata_weights)
+        parts, weights = [none, far, close], list(strata_weights)
     elif training and hero_fraction:
-        none, far, close = size_strata(labels)
         parts, weights = [np.concatenate([far, close]), none], [hero_fraction, 1 - hero_fraction]
     use_negatives = training and strata_weights and negatives is not None
     kept = [(negatives if use_negatives and k == 0 else source(p), w)
             for k, (p, w) in enumerate(zip(parts, weights)) if len(p) and w > 0]
-    hero_free = size_strata(labels)[0]
-    if training and hero_bank is not None and len(hero_bank) and paste_share > 0 and len(hero_free):
+    if training and hero_bank is not None and len(hero_bank) and paste_share > 0 and len(none):
         kept = [(d, w * (1 - paste_share) / sum(w for _, w in kept)) for d, w in kept]
         banks = [b for b in (person_bank, hero_bank) if b is not None and len(b)]  # the hero on top
-        kept.append((_pasted(source(hero_free), banks, paste_pixels, seed), paste_share))
+        kept.append((_pasted(source(none), banks, paste_pixels, seed), paste_share))
     if len(kept) > 1:
         ds = tf.data.Dataset.sample_from_datasets([d for d, _ in kept], weights=[w for _, w in kept], seed=seed)
     else:

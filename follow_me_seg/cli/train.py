@@ -109,15 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     keras.utils.set_random_seed(args.seed)
     train_x, train_y = load_pairs(train_pairs, desc="reading train")
     val_x, val_y = load_pairs(val_pairs, desc="reading validation")
-    strata = [len(s) for s in training.size_strata(train_y)]
-    print(f"train: {len(train_x)} pairs (no hero {strata[0]}, far hero {strata[1]}, close hero {strata[2]}), "
+    none, far, close = training.size_strata(train_y)
+    print(f"train: {len(train_x)} pairs (no hero {len(none)}, far hero {len(far)}, close hero {len(close)}), "
           f"validation: {len(val_x)} pairs")
 
     miner = None
     if args.hard_negative_boost and not args.no_strata:
         from follow_me_seg.hard_negatives import HardNegativeMiner
 
-        none = training.size_strata(train_y)[0]
         miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
     bank = people = None
     if args.paste_share and not args.no_augment:
