@@ -18,7 +18,8 @@ from follow_me_seg.errors import FollowMeError
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
 HISTORY = "history.csv"
-OUTPUTS = ("best.keras", "last.keras", HISTORY, "loss_curves.png", RUN_FILE, "tensorboard", BACKUP_DIR,
+EPOCHS_DIR = "epochs"  # every epoch's model, epoch_01.keras ...
+OUTPUTS = ("best.keras", "last.keras", EPOCHS_DIR, HISTORY, "loss_curves.png", RUN_FILE, "tensorboard", BACKUP_DIR,
            ".best.partial.keras", ".last.partial.keras")
 EMPTY, INTERRUPTED, FINISHED = "empty", "interrupted", "finished"
 

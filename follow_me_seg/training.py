@@ -205,6 +205,7 @@ def proxy_logs(report: dict) -> dict[str, float]:
     logs = {
         "val_shaped_score": report["eval_shaped"]["final_score"],
         "val_shaped_far_hero_iou": report["eval_shaped"]["far_hero_iou"],
+        "val_shaped_pessimistic_score": report["eval_shaped_pessimistic"]["final_score"],
         "val_proxy_score": report["final_score"],
         "val_proxy_iou": report["final_iou"],
         "val_proxy_weight": report["weight"],
@@ -245,7 +246,8 @@ class FollowMeValidation(keras.callbacks.Callback):
         logs.update(val_loss=sum(losses) / start, **proxy_logs(report))
         found = "  ".join(f"{k} {v['found']}/{v['present']}" for k, v in report["detection_by_size"].items())
         print(
-            f"\nvalidation: loss {logs['val_loss']:.4f}  shaped proxy {logs['val_shaped_score']:.3f}  "
+            f"\nvalidation: loss {logs['val_loss']:.4f}  shaped proxy {logs['val_shaped_score']:.3f} "
+            f"(pessimistic {logs['val_shaped_pessimistic_score']:.3f})  "
             f"proxy score {report['final_score']:.3f} "
             f"(IoU {report['final_iou']:.3f} x weight {report['weight']:.3f})  found by px: {found}  "
             f"false heroes {report['false_heroes']['frames']}/{report['false_heroes']['hero_free_frames']}"
@@ -298,7 +300,8 @@ class PlotHistory(keras.callbacks.Callback):
 class PublishCheckpoints(keras.callbacks.Callback):
     """Move freshly written checkpoints to their final names with an atomic rename.
 
-    ModelCheckpoint writes to a ``.partial`` name; an interrupted save never looks complete.
+    ModelCheckpoint writes to a ``.partial`` name; an interrupted save never looks complete. Names may
+    hold ``{epoch:02d}`` (1-based, as ModelCheckpoint formats it).
     """
 
     def __init__(self, renames: dict[str, str], folder: Path):
@@ -307,6 +310,7 @@ class PublishCheckpoints(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         for partial, final in self.renames.items():
+            partial, final = partial.format(epoch=epoch + 1), final.format(epoch=epoch + 1)
             if (self.folder / partial).is_file():
                 os.replace(self.folder / partial, self.folder / final)
 

@@ -168,11 +168,13 @@ def test_train_resume_then_evaluate_on_real_data(tmp_path, monkeypatch):
     assert "Epoch 2/3" in proc.stdout and "Epoch 1/3" not in proc.stdout
     history = list(csv.DictReader((out / "history.csv").open()))
     assert [int(r["epoch"]) for r in history] == [0, 1, 2]  # never an epoch twice
-    assert {"loss", "val_loss", "val_proxy_score", "val_shaped_score", "val_found_4_20", "val_false_hero_rate"} <= set(history[0])
+    assert {"loss", "val_loss", "val_proxy_score", "val_shaped_score", "val_shaped_pessimistic_score", "val_found_4_20",
+            "val_false_hero_rate"} <= set(history[0])
     for name in ("best.keras", "last.keras", "loss_curves.png"):
         assert (out / name).is_file(), name
+    assert sorted(p.name for p in (out / "epochs").iterdir()) == ["epoch_01.keras", "epoch_02.keras", "epoch_03.keras"]
     assert any((out / "tensorboard").rglob("events.out.tfevents.*"))
-    assert not list(out.glob(".*partial*")) and not (out / "backup").exists()
+    assert not list(out.rglob(".*partial*")) and not (out / "backup").exists()
 
     # a finished run is never trained over without --overwrite; --resume has nothing to do
     best = (out / "best.keras").read_bytes()

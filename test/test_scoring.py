@@ -207,3 +207,12 @@ def test_shaped_proxy_weights_frames_to_the_evaluation_sets_shape():
     assert shaped["weight"] == pytest.approx(weight) and shaped["final_iou"] == pytest.approx(final_iou)
     assert shaped["final_score"] == pytest.approx(weight * final_iou)
     assert shaped["far_hero_iou"] == pytest.approx(small * 0.5 / 322) and shaped["close_hero_iou"] == 1.0
+    pessimistic = shaped_proxy(score, false_hero_scale=4.0)  # only the false hero counts more
+    assert pessimistic["weight"] == pytest.approx((542 + small) / (542 + small + tiny + 4 * 270))
+    assert pessimistic["final_iou"] == pytest.approx(final_iou)
+
+
+def test_pessimistic_ratio_is_the_issues_held_out_over_validation_false_hero_rate():
+    from follow_me_seg.scoring import HELD_OUT_FALSE_HERO_RATIO
+
+    assert HELD_OUT_FALSE_HERO_RATIO == pytest.approx(4.07, abs=0.005)

@@ -93,7 +93,8 @@ def test_proxy_logs_name_every_bucket():
     s = SetScore()
     s.update(probs, gt)
     logs = proxy_logs(proxy_report(s))
-    assert {"val_proxy_score", "val_shaped_score", "val_shaped_far_hero_iou", "val_found_4_20", "val_found_20_50", "val_found_50_100", "val_found_100_400",
+    assert {"val_proxy_score", "val_shaped_score", "val_shaped_pessimistic_score", "val_shaped_far_hero_iou",
+            "val_found_4_20", "val_found_20_50", "val_found_50_100", "val_found_100_400",
             "val_found_400up", "val_false_hero_rate", "val_close_hero_iou", "val_far_hero_iou"} <= set(logs)
     assert logs["val_found_100_400"] == 0.0 and logs["val_proxy_score"] == 0.0
 

@@ -163,6 +163,10 @@ def print_proxy(proxy: dict, folder: dict) -> None:
           f"{shaped['shape']['far']} far, mostly tiny / {shaped['shape']['none']} hero-free): score "
           f"{shaped['final_score']:.4f} = IoU {shaped['final_iou']:.4f} (close {shaped['close_hero_iou']:.3f}, "
           f"far {shaped['far_hero_iou']:.3f}) x weight {shaped['weight']:.4f}")
+    pessimistic = proxy["eval_shaped_pessimistic"]
+    print(f"the same with false heroes counted {pessimistic['false_hero_scale']:.2f} times (the held-out no-target "
+          f"set's rate over validation's, seen on one model): score {pessimistic['final_score']:.4f} "
+          f"(weight {pessimistic['weight']:.4f})")
     print(f"one-folder score (hero IoU where present x weight): {folder['final_score']:.4f}")
 
 

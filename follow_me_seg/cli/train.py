@@ -167,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
             initial_value_threshold=training.best_logged(csv_path, "val_shaped_score") if args.resume else None,
         ),
         keras.callbacks.ModelCheckpoint(args.output / ".last.partial.keras"),
-        training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras"}, args.output),
+        keras.callbacks.ModelCheckpoint(args.output / run_folder.EPOCHS_DIR / ".epoch_{epoch:02d}.partial.keras"),
+        training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras",
+                                     f"{run_folder.EPOCHS_DIR}/.epoch_{{epoch:02d}}.partial.keras":
+                                     f"{run_folder.EPOCHS_DIR}/epoch_{{epoch:02d}}.keras"}, args.output),
         keras.callbacks.CSVLogger(csv_path, append=args.resume),
         training.PlotHistory(csv_path, args.output / "loss_curves.png"),
         keras.callbacks.TensorBoard(args.output / "tensorboard", update_freq="epoch"),
