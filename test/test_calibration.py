@@ -64,6 +64,10 @@ def test_the_sweep_picks_the_smallest_shift_that_drops_the_false_hero_and_keeps_
     best = best_row(rows)
     assert best["delta"] == -0.5  # -0.4 is where 0.6 falls below 0.5; -1.0 scores the same
     assert best["shaped_score"] > by_delta[0.0]["shaped_score"]
+    for row in rows:
+        assert row["pessimistic_score"] <= row["shaped_score"]  # false heroes count more, or the same
+        assert row["choice_score"] == pytest.approx((row["shaped_score"] + row["pessimistic_score"]) / 2)
+    assert by_delta[0.0]["pessimistic_score"] < by_delta[0.0]["shaped_score"]  # the false hero is counted 4x
 
 
 def test_calibrate_writes_the_shifted_model_and_refuses_to_overwrite(untrained_model_path, tiny_dataset, tmp_path):
@@ -79,8 +83,8 @@ def test_calibrate_writes_the_shifted_model_and_refuses_to_overwrite(untrained_m
     report = json.loads((tmp_path / "report" / "calibration.json").read_text())
     assert [r["delta"] for r in report["sweep"]] == [-1.0, -0.5, 0.0, 0.5, 1.0]
     chosen = report["chosen_delta"]
-    assert max(r["shaped_score"] for r in report["sweep"]) == next(
-        r["shaped_score"] for r in report["sweep"] if r["delta"] == chosen)
+    assert max(r["choice_score"] for r in report["sweep"]) == next(
+        r["choice_score"] for r in report["sweep"] if r["delta"] == chosen)
     assert (tmp_path / "report" / "hero_bias.png").is_file()
     source = keras.models.load_model(untrained_model_path, compile=False).get_layer("classifier_conv1x1")
     written = keras.models.load_model(out, compile=False).get_layer("classifier_conv1x1")

@@ -1,4 +1,4 @@
-"""``calibrate``: choose the hero-logit offset that maximises the shaped validation proxy; write the model with it.
+"""``calibrate``: choose the hero-logit offset that maximises the shaped validation proxies; write the model with it.
 
     calibrate --model runs/x/best.keras --data ../shared/data/followme/validation --output model.keras
 
@@ -81,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
         "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["shaped_score"],
+        "pessimistic_score_uncalibrated": plain["pessimistic_score"],
         "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})
     found = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in best["found"].items())
     print(f"hero-logit offset {best['delta']:+.2f}: shaped proxy {plain['shaped_score']:.4f} -> "
-          f"{best['shaped_score']:.4f}, proxy {plain['proxy_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
+          f"{best['shaped_score']:.4f}, pessimistic {plain['pessimistic_score']:.4f} -> {best['pessimistic_score']:.4f}, proxy {plain['proxy_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
           f"false heroes {best['false_heroes']}/{best['hero_free_frames']}")
     print(f"model: {args.output}; report: {args.report / 'calibration.json'}, {args.report / 'hero_bias.png'}")
     return 0
