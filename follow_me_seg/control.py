@@ -48,6 +48,12 @@ class ControlParams:
     target_timeout: float = _doc(1.0, "seconds without the hero before commanding a hover (zero velocity)")
     confirm_frames: int = _doc(2, "consecutive frames that must see the hero before it counts again after a frame "
                                   "without it; 1 trusts every single detection")
+    min_size_ratio: float = _doc(0.4, "a sighting smaller than this fraction of the hero's apparent size when last "
+                                      "seen (less than size_memory_s ago) is not the hero, for example a red patch on "
+                                      "a bystander; 0 disables, in [0, 1)")
+    size_memory_s: float = _doc(5.0, "seconds after the last sighting during which min_size_ratio applies")
+    size_check_from: float = _doc(0.1, "min_size_ratio applies only when the hero's apparent size last seen was at "
+                                       "least this (smaller boxes are too noisy to compare), in [0, 1]")
     search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching")
     search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts")
 
@@ -66,16 +72,18 @@ class ControlParams:
         if self.size_measure not in SIZE_MEASURES:
             raise ValueError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, got {self.size_measure!r}")
         for name in ("yaw_gain", "forward_gain", "distance_gain", "vertical_gain", "distance_deadband_m",
-                     "search_yaw_rate", "search_delay"):
+                     "search_yaw_rate", "search_delay", "size_memory_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         for name in ("desired_distance_m", "max_forward_speed", "max_vertical_speed", "max_yaw_rate",
                      "target_timeout"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        if not 0 <= self.size_check_from <= 1:
+            raise ValueError(f"size_check_from must be in [0, 1], got {self.size_check_from!r}")
         if not 0 < self.desired_size <= 1:
             raise ValueError(f"desired_size must be in (0, 1], got {self.desired_size!r}")
-        for name in ("deadband", "smoothing"):
+        for name in ("deadband", "smoothing", "min_size_ratio"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)!r}")
         if self.search_yaw_rate > self.max_yaw_rate:
@@ -190,7 +198,10 @@ class FollowController:
     """Turns a stream of observations (or None when the hero is not seen) into velocity commands.
 
     - hero seen: yaw towards it, move to hold the desired size (or distance), optionally
-      centre it vertically; smoothed, deadbanded and clamped;
+      centre it vertically; smoothed, deadbanded and clamped. A sighting under ``min_size_ratio``
+      of the apparent size last seen (within ``size_memory_s``, from a size of ``size_check_from``)
+      does not count: the hero does not shrink to a fraction between two sightings, a false
+      detection on a bystander does;
     - hero unseen for less than ``target_timeout`` after a sighting: hold the last command;
     - otherwise hover (zeros), then after ``search_delay`` turn at ``search_yaw_rate``
       towards the side where the hero was last seen (if ``search_yaw_rate`` > 0).
@@ -211,6 +222,7 @@ class FollowController:
         self._last_now_s: float | None = None
         self._last_seen_s: float | None = None
         self._last_offset_x = 0.0
+        self._last_size: float | None = None
         self._streak = self.params.confirm_frames - 1  # no frame without the hero yet: trust the first one
         self._command = HOVER
 
@@ -235,9 +247,12 @@ class FollowController:
             self._start_s = now_s
         self._last_now_s = now_s
         seen = _clean(observation)
+        if seen is not None and self._too_small(seen, now_s):
+            seen = None
         if seen is not None:
             self._last_seen_s = now_s
             self._last_offset_x = seen.offset_x
+            self._last_size = seen.size
             self._command = self._smoothed(self._law(seen))
             return self._command
         lost_for = now_s - (self._last_seen_s if self._last_seen_s is not None else self._start_s)
@@ -256,6 +271,14 @@ class FollowController:
         """:meth:`confirm` and :meth:`update` for one frame's :class:`~follow_me_seg.target.Target` (replay, simulator)."""
         observation = observation_from_target(target, image_width, image_height, self.params.size_measure, distance_m)
         return self.update(observation if self.confirm(observation is not None) else None, now_s)
+
+    def _too_small(self, seen: Observation, now_s: float) -> bool:
+        """Is ``seen`` under ``min_size_ratio`` of the size last seen, less than ``size_memory_s`` ago, when
+        that size was at least ``size_check_from``?"""
+        p = self.params
+        recent = self._last_seen_s is not None and now_s - self._last_seen_s < p.size_memory_s
+        return (recent and p.min_size_ratio > 0 and self._last_size >= p.size_check_from
+                and seen.size < p.min_size_ratio * self._last_size)
 
     def _law(self, seen: Observation) -> Command:
         p = self.params

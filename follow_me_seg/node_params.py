@@ -146,7 +146,8 @@ CONTROL_RANGES: dict[str, Range] = {
     "max_vertical_speed": Range(0, 20, low_open=True), "max_yaw_rate": Range(0, 10, low_open=True),
     "deadband": Range(0, 1, high_open=True), "distance_deadband_m": Range(0, 10),
     "smoothing": Range(0, 1, high_open=True), "target_timeout": Range(0, 60, low_open=True),
-    "confirm_frames": Range(1, 100),
+    "confirm_frames": Range(1, 100), "min_size_ratio": Range(0, 1, high_open=True), "size_memory_s": Range(0, 600),
+    "size_check_from": Range(0, 1),
     "search_yaw_rate": Range(0, 10), "search_delay": Range(0, 600),
 }
 _SIZE_MEASURES = OneOf(("bbox_height", "bbox_area"))

@@ -191,6 +191,50 @@ def test_confirm_counts_frames_in_a_row_after_a_miss_and_trusts_the_first_sighti
     assert controller.confirm(True)  # reset forgets the miss
 
 
+def _hero_then_patch(params: ControlParams, patch_size: float, patch_from: float = 0.3) -> list[Command]:
+    """Hero (size 0.3, on the right) at 0.0-0.2 s, then from ``patch_from`` s a steady sighting of
+    ``patch_size`` on the left (a red patch on a bystander); 10 Hz."""
+    controller = FollowController(params)
+    hero, patch = Observation(0.5, 0.0, size=0.3), Observation(-0.5, 0.0, size=patch_size)
+    return [controller.update(hero if k <= 2 else patch if k / 10 >= patch_from else None, k / 10)
+            for k in range(31)]
+
+
+def test_a_steady_sighting_far_smaller_than_the_hero_is_not_followed():
+    params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_memory_s=5.0)
+    commands = _hero_then_patch(params, patch_size=0.06)  # a fifth of the hero's height
+    assert all(c.mode == "hold" and c.yaw_rate < 0 for c in commands[3:12])  # never turned to the patch
+    assert commands[12] == HOVER and commands[30] == HOVER  # hovers at the timeout, as if nothing was seen
+    grown = _hero_then_patch(params, patch_size=0.15)  # half the height: the hero, partly hidden
+    assert grown[3].mode == "track" and grown[3].yaw_rate > 0
+    off = _hero_then_patch(replace(params, min_size_ratio=0.0), patch_size=0.06)
+    assert off[3].mode == "track" and off[30].mode == "track"  # 0 disables the check
+
+
+def test_the_size_check_forgets_the_hero_after_size_memory_s():
+    params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_memory_s=2.0)
+    commands = _hero_then_patch(params, patch_size=0.06, patch_from=2.5)  # a small hero far away, later
+    assert commands[24] == HOVER  # 2.4 s: nothing seen
+    assert commands[25].mode == "track" and commands[25].yaw_rate > 0  # 2.5 s: 2.3 s after the last sighting
+
+
+def test_the_size_check_leaves_a_tiny_hero_alone():
+    params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_check_from=0.1)
+    controller = FollowController(params)
+    controller.update(Observation(0.5, 0.0, size=0.05), 0.0)  # 25 m away: a few pixels, noisy
+    assert controller.update(Observation(-0.5, 0.0, size=0.015), 0.1).mode == "track"  # not compared
+    checked = FollowController(replace(params, size_check_from=0.0))
+    checked.update(Observation(0.5, 0.0, size=0.05), 0.0)
+    assert checked.update(Observation(-0.5, 0.0, size=0.015), 0.1).mode == "hold"
+
+
+def test_a_hero_shrinking_steadily_stays_followed():
+    controller = FollowController(replace(RAW, min_size_ratio=0.4))
+    sizes = [0.3 * 0.95 ** k for k in range(40)]  # walking away: 0.3 -> 0.04 over 4 s
+    modes = [controller.update(Observation(0.0, 0.0, size=size), k / 10).mode for k, size in enumerate(sizes)]
+    assert modes == ["track"] * 40
+
+
 def test_observation_from_box_normalises_offsets_and_sizes():
     centre = observation_from_box(79.5, 59.5, 20, 30, 160, 120)
     assert (centre.offset_x, centre.offset_y, centre.size) == (0.0, 0.0, 0.25)
@@ -239,6 +283,10 @@ def test_offline_replay_of_targets():
         ({"search_yaw_rate": -0.2}, "search_yaw_rate must be >= 0"),
         ({"search_yaw_rate": 2.0}, "search_yaw_rate (2.0) must not exceed max_yaw_rate (1.0)"),
         ({"search_delay": -1.0}, "search_delay must be >= 0"),
+        ({"min_size_ratio": 1.0}, "min_size_ratio must be in [0, 1)"),
+        ({"min_size_ratio": -0.1}, "min_size_ratio must be in [0, 1)"),
+        ({"size_memory_s": -1.0}, "size_memory_s must be >= 0"),
+        ({"size_check_from": 1.5}, "size_check_from must be in [0, 1]"),
         ({"confirm_frames": 0}, "confirm_frames must be a whole number >= 1"),
         ({"confirm_frames": 1.5}, "confirm_frames must be a whole number >= 1"),
         ({"confirm_frames": True}, "confirm_frames must be a whole number >= 1"),
