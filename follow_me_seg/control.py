@@ -49,11 +49,13 @@ class ControlParams:
     confirm_frames: int = _doc(2, "consecutive frames that must see the hero before it counts again after a frame "
                                   "without it; 1 trusts every single detection")
     min_size_ratio: float = _doc(0.4, "a sighting smaller than this fraction of the hero's apparent size when last "
-                                      "seen (less than size_memory_s ago) is not the hero, for example a red patch on "
-                                      "a bystander; 0 disables, in [0, 1)")
+                                      "seen (less than size_memory_s ago), or larger than its inverse, is not the hero: "
+                                      "a red patch on a bystander, a bystander near the drone; so is a range under "
+                                      "this fraction of the last (or over its inverse), when both are known; 0 "
+                                      "disables, in [0, 1)")
     size_memory_s: float = _doc(5.0, "seconds after the last sighting during which min_size_ratio applies")
-    size_check_from: float = _doc(0.1, "min_size_ratio applies only when the hero's apparent size last seen was at "
-                                       "least this (smaller boxes are too noisy to compare), in [0, 1]")
+    size_check_from: float = _doc(0.1, "min_size_ratio applies only when the larger of the two sizes compared is "
+                                       "at least this (smaller boxes are too noisy to compare), in [0, 1]")
     search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching")
     search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts")
 
@@ -199,10 +201,15 @@ class FollowController:
 
     - hero seen: yaw towards it, move to hold the desired size (or distance), optionally
       centre it vertically; smoothed, deadbanded and clamped. A sighting under ``min_size_ratio``
-      of the apparent size last seen (within ``size_memory_s``, from a size of ``size_check_from``)
-      does not count: the hero does not shrink to a fraction between two sightings, a false
-      detection on a bystander does;
-    - hero unseen for less than ``target_timeout`` after a sighting: hold the last command;
+      of the apparent size last seen, or over its inverse (within ``size_memory_s``, when the larger
+      of the two is at least ``size_check_from``), does not count: the hero does not shrink or grow
+      that much between two sightings, a false detection on a bystander does. When both sightings carry
+      a range, a range under ``min_size_ratio`` of the other does not count either (a bystander
+      near the drone whose mask covers only a small part of them);
+    - hero unseen for less than ``target_timeout`` after a sighting: hold the last forward and vertical
+      command, but stop turning once a frame without the hero comes (ticks between frames keep the
+      turn): a turn held blind swings the camera past the hero (at 1 rad/s a 1 s timeout turns
+      through more than a 60-degree field of view);
     - otherwise hover (zeros), then after ``search_delay`` turn at ``search_yaw_rate``
       towards the side where the hero was last seen (if ``search_yaw_rate`` > 0).
 
@@ -223,6 +230,7 @@ class FollowController:
         self._last_seen_s: float | None = None
         self._last_offset_x = 0.0
         self._last_size: float | None = None
+        self._last_distance: float | None = None
         self._streak = self.params.confirm_frames - 1  # no frame without the hero yet: trust the first one
         self._command = HOVER
 
@@ -236,8 +244,13 @@ class FollowController:
         self._streak = self._streak + 1 if hero_in_frame else 0
         return hero_in_frame and self._streak >= self.params.confirm_frames
 
-    def update(self, observation: Observation | None, now_s: float) -> Command:
-        """The command for ``now_s`` given a new observation, or None when there is none this step."""
+    def update(self, observation: Observation | None, now_s: float, new_frame: bool = True) -> Command:
+        """The command for ``now_s`` given a new observation, or None when there is none this step.
+
+        ``new_frame`` False marks a control tick between camera frames (nothing new was seen): while
+        the hero is briefly lost it holds the last command, turn included; only a frame without the
+        hero stops the turn.
+        """
         if not _finite(now_s):
             self._command = HOVER
             return HOVER
@@ -247,17 +260,18 @@ class FollowController:
             self._start_s = now_s
         self._last_now_s = now_s
         seen = _clean(observation)
-        if seen is not None and self._too_small(seen, now_s):
+        if seen is not None and self._size_jumped(seen, now_s):
             seen = None
         if seen is not None:
             self._last_seen_s = now_s
             self._last_offset_x = seen.offset_x
             self._last_size = seen.size
+            self._last_distance = seen.distance_m
             self._command = self._smoothed(self._law(seen))
             return self._command
         lost_for = now_s - (self._last_seen_s if self._last_seen_s is not None else self._start_s)
         if self._last_seen_s is not None and lost_for < self.params.target_timeout:
-            self._command = replace(self._command, mode="hold")
+            self._command = replace(self._command, yaw_rate=0.0 if new_frame else self._command.yaw_rate, mode="hold")
             return self._command
         self._command = HOVER
         p = self.params
@@ -272,13 +286,20 @@ class FollowController:
         observation = observation_from_target(target, image_width, image_height, self.params.size_measure, distance_m)
         return self.update(observation if self.confirm(observation is not None) else None, now_s)
 
-    def _too_small(self, seen: Observation, now_s: float) -> bool:
-        """Is ``seen`` under ``min_size_ratio`` of the size last seen, less than ``size_memory_s`` ago, when
-        that size was at least ``size_check_from``?"""
+    def _size_jumped(self, seen: Observation, now_s: float) -> bool:
+        """Do ``seen`` and the sighting accepted last, less than ``size_memory_s`` ago, differ by more than
+        ``min_size_ratio`` (either way) in apparent size (the larger being at least ``size_check_from``)
+        or, when both carry one, in range?"""
         p = self.params
-        recent = self._last_seen_s is not None and now_s - self._last_seen_s < p.size_memory_s
-        return (recent and p.min_size_ratio > 0 and self._last_size >= p.size_check_from
-                and seen.size < p.min_size_ratio * self._last_size)
+        if self._last_seen_s is None or now_s - self._last_seen_s >= p.size_memory_s or p.min_size_ratio <= 0:
+            return False
+        small, large = sorted((seen.size, self._last_size))
+        if large >= p.size_check_from and small < p.min_size_ratio * large:
+            return True
+        if seen.distance_m is None or self._last_distance is None:
+            return False
+        near, far = sorted((seen.distance_m, self._last_distance))
+        return near < p.min_size_ratio * far
 
     def _law(self, seen: Observation) -> Command:
         p = self.params

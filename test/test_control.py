@@ -85,7 +85,13 @@ def test_short_loss_holds_then_timeout_hovers():
     controller = FollowController(replace(RAW, target_timeout=1.0))
     tracked = controller.update(Observation(0.5, 0.0, size=0.1), 10.0)
     held = controller.update(None, 10.9)
-    assert (held.vx, held.yaw_rate, held.mode) == (tracked.vx, tracked.yaw_rate, "hold")
+    assert tracked.yaw_rate < 0 and (held.vx, held.yaw_rate, held.mode) == (tracked.vx, 0.0, "hold")  # no blind turn
+    between = FollowController(replace(RAW, target_timeout=1.0))
+    between.update(Observation(0.5, 0.0, size=0.1), 10.0)
+    assert between.update(None, 10.05, new_frame=False) == replace(tracked, mode="hold")  # a tick, no frame: turn kept
+    assert between.update(None, 10.1).yaw_rate == 0.0  # a frame without the hero stops the turn
+    assert between.update(None, 10.15, new_frame=False).yaw_rate == 0.0
+    assert between.update(None, 11.05, new_frame=False) == HOVER
     assert controller.update(None, 11.0) == HOVER
     assert controller.update(None, 50.0) == HOVER  # no search by default
 
@@ -131,8 +137,7 @@ def test_non_finite_observations_count_as_unseen(field, bad):
     controller = FollowController(replace(RAW, use_vertical=True))
     good = controller.update(Observation(0.3, 0.2, size=0.2), 0.0)
     command = controller.update(replace(Observation(0.3, 0.2, size=0.2), **{field: bad}), 0.1)
-    assert (command.vx, command.vz, command.yaw_rate) == (good.vx, good.vz, good.yaw_rate)
-    assert command.mode == "hold"
+    assert (command.vx, command.vz, command.yaw_rate, command.mode) == (good.vx, good.vz, 0.0, "hold")
     assert controller.update(replace(Observation(0.3, 0.2, 0.2), **{field: bad}), 5.0) == HOVER
 
 
@@ -203,7 +208,7 @@ def _hero_then_patch(params: ControlParams, patch_size: float, patch_from: float
 def test_a_steady_sighting_far_smaller_than_the_hero_is_not_followed():
     params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_memory_s=5.0)
     commands = _hero_then_patch(params, patch_size=0.06)  # a fifth of the hero's height
-    assert all(c.mode == "hold" and c.yaw_rate < 0 for c in commands[3:12])  # never turned to the patch
+    assert all(c.mode == "hold" and c.yaw_rate == 0 for c in commands[3:12])  # never turned to the patch
     assert commands[12] == HOVER and commands[30] == HOVER  # hovers at the timeout, as if nothing was seen
     grown = _hero_then_patch(params, patch_size=0.15)  # half the height: the hero, partly hidden
     assert grown[3].mode == "track" and grown[3].yaw_rate > 0
@@ -228,11 +233,48 @@ def test_the_size_check_leaves_a_tiny_hero_alone():
     assert checked.update(Observation(-0.5, 0.0, size=0.015), 0.1).mode == "hold"
 
 
-def test_a_hero_shrinking_steadily_stays_followed():
+@pytest.mark.parametrize("rate", [0.95, 1 / 0.95])
+def test_a_hero_shrinking_or_growing_steadily_stays_followed(rate):
     controller = FollowController(replace(RAW, min_size_ratio=0.4))
-    sizes = [0.3 * 0.95 ** k for k in range(40)]  # walking away: 0.3 -> 0.04 over 4 s
+    sizes = [(0.3 if rate < 1 else 0.04) * rate ** k for k in range(40)]  # 0.3 <-> 0.04 over 4 s
     modes = [controller.update(Observation(0.0, 0.0, size=size), k / 10).mode for k, size in enumerate(sizes)]
     assert modes == ["track"] * 40
+
+
+def test_a_sighting_far_larger_than_the_hero_is_not_followed():
+    params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_check_from=0.1)
+    controller = FollowController(params)
+    controller.update(Observation(0.0, 0.0, size=0.12), 0.0)  # the hero, 12 m ahead
+    near = Observation(-0.5, 0.0, size=0.5)  # a bystander passing near the drone, four times as tall
+    assert controller.update(near, 0.1) == Command(vx=controller.update(None, 0.1).vx, mode="hold")
+    assert controller.update(Observation(0.0, 0.0, size=0.2), 0.2).mode == "track"  # 1.7x the hero: counts
+    assert controller.update(replace(near, size=0.45), 0.3).mode == "track"  # 2.25x the last sighting: counts
+    tiny = FollowController(params)
+    tiny.update(Observation(0.0, 0.0, size=0.03), 0.0)  # 25 m away: noisy boxes
+    assert tiny.update(Observation(0.2, 0.0, size=0.07), 0.1).mode == "track"  # both under size_check_from
+    assert FollowController(replace(params, min_size_ratio=0.0)).update(near, 0.0).mode == "track"
+
+
+def test_a_sighting_at_a_fraction_of_the_heros_range_is_not_followed():
+    # far_start episode 3 of the simulator: the hero 13 m away, then a bystander 3.3 m from the drone whose
+    # hero-coloured patch is about as tall in the image as the distant hero
+    params = replace(RAW, target_timeout=1.0, min_size_ratio=0.4, size_check_from=0.1)
+    controller = FollowController(params)
+    controller.update(Observation(0.0, -0.4, size=0.12, distance_m=13.0), 0.0)
+    patch = Observation(0.1, 0.6, size=0.1, distance_m=3.3)
+    assert controller.update(patch, 0.1).mode == "hold"
+    assert controller.update(Observation(0.0, -0.4, size=0.12, distance_m=12.8), 0.2).mode == "track"
+    assert controller.update(replace(patch, distance_m=6.0), 0.3).mode == "track"  # 0.47 of 12.8 m: counts
+    far = FollowController(params)
+    far.update(Observation(0.0, 0.0, size=0.2, distance_m=4.0), 0.0)
+    assert far.update(Observation(0.0, 0.0, size=0.2, distance_m=11.0), 0.1).mode == "hold"  # either way
+    assert far.update(Observation(0.0, 0.0, size=0.2), 0.2).mode == "track"  # no range: sizes only
+    unknown = FollowController(params)
+    unknown.update(Observation(0.0, 0.0, size=0.12), 0.0)
+    assert unknown.update(patch, 0.1).mode == "track"  # the last sighting had no range
+    off = FollowController(replace(params, min_size_ratio=0.0))
+    off.update(Observation(0.0, 0.0, size=0.12, distance_m=13.0), 0.0)
+    assert off.update(patch, 0.1).mode == "track"
 
 
 def test_observation_from_box_normalises_offsets_and_sizes():

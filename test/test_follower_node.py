@@ -124,6 +124,17 @@ def test_zero_command_after_the_target_timeout(ros_standin):
     assert is_zero(probe.received["/cmd_vel"][-1])
 
 
+def test_ticks_between_frames_keep_the_turn_and_a_frame_without_the_hero_stops_it(ros_standin):
+    node, probe = start(ros_standin, "control_rate_hz:=50.0", "target_timeout:=1.0", "smoothing:=0.0")
+    probe.publish("/target", detections((200, 128, 20, 20)))  # one frame, hero on the right
+    probe.wait(0.3)  # 15 ticks, no new frame
+    assert len(commands(probe)) >= 10 and all(yaw < 0 for _, _, yaw in commands(probe))
+    probe.publish("/target", detections())  # a frame without the hero
+    probe.received["/cmd_vel"].clear()
+    probe.wait(0.2)
+    assert commands(probe) and all(yaw == 0.0 and vx != 0.0 for vx, _, yaw in commands(probe))  # holding, no turn
+
+
 def test_search_turn_after_the_hover(ros_standin):
     node, probe = start(ros_standin, "target_timeout:=0.5", "search_delay:=1.0", "search_yaw_rate:=0.2")
     probe.publish("/target", detections((10, 128, 20, 20)))  # hero on the left

@@ -8,4 +8,5 @@
 * ``export``: the LiteRT and OpenVINO models written beside a ``.keras`` file; ``agreement``: masks
   compared with Keras, and the rule a faster model must pass;
 * ``bench``: the ``bench`` tool, with ``loaded`` (a competing process) and ``peers`` (ONNX Runtime).
+* ``keras_backends``: the model's GPU figures under Keras 3 on JAX or PyTorch, where TensorFlow is absent.
 """

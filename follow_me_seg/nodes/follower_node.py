@@ -67,6 +67,7 @@ class FollowerNode(LifecycleNode):
         self._control_timer = None
         self._camera_size: tuple[int, int] | None = None
         self._pending: tuple[float, tuple[float, float, float, float]] | None = None  # (stamp, box)
+        self._new_frame = False  # a target message came since the last tick
         self._point: tuple[float, float] | None = None  # (stamp, distance m)
         self._idle_zero_sent = False
         self._clock_jumps = self.get_clock().create_jump_callback(  # a backward jump (sim time) loses the hero
@@ -137,6 +138,7 @@ class FollowerNode(LifecycleNode):
     # -- inputs ----------------------------------------------------------------------------
     def _on_target(self, msg: Detection2DArray) -> None:
         box = best_hero_box(msg)
+        self._new_frame = True
         if self.controller.confirm(box is not None):  # one target message per camera frame
             self._pending = (stamp_seconds(msg.header.stamp), box)
 
@@ -198,7 +200,7 @@ class FollowerNode(LifecycleNode):
             self.get_logger().warning("image size unknown (no camera_info yet and image_width/image_height "
                                       "not set): hovering until it is known", once=True)
         if not self.enabled or size is None:
-            self._pending = None
+            self._pending, self._new_frame = None, False
             self._idle()
             return
         self._idle_zero_sent = False
@@ -208,7 +210,8 @@ class FollowerNode(LifecycleNode):
             observation = observation_from_box(
                 *box, *size, self.controller.params.size_measure, self._distance_for(stamp)
             )
-        self._publish(self.controller.update(observation, now_seconds(self)))
+        new_frame, self._new_frame = self._new_frame, False
+        self._publish(self.controller.update(observation, now_seconds(self), new_frame))
 
 
 def main(args: list[str] | None = None) -> None:

@@ -1,0 +1,54 @@
+"""The Keras-backend bench (GPU figures without TensorFlow): its report, its reference check and its refusals."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from follow_me_seg.classes import HERO
+from follow_me_seg.errors import FollowMeError
+from follow_me_seg.inference.keras_backends import agreement, main, select_backend
+
+
+def test_report_and_reference_round_trip(untrained_model_path, tmp_path):
+    ref, out = tmp_path / "ref.npz", tmp_path / "report.json"
+    common = ["--backend", "tensorflow", "--model", str(untrained_model_path), "--iters", "3"]
+    assert main([*common, "--write-reference", str(ref), "--batches", "--train-batches"]) == 0
+    assert main([*common, "--reference", str(ref), "--out", str(out), "--batches", "2", "--train-batches", "2",
+                 "--train-steps", "1"]) == 0
+    report = json.loads(out.read_text())
+    assert report["backend"] == "tensorflow" and report["device"].endswith(f"tensorflow {__import__('tensorflow').__version__}")
+    assert report["agreement"] == {"identical_pixels": 1.0, "same_hero_decision": "19/19"}  # the 19 demo frames
+    for timing in (report["batch1_predict_on_batch"], report["batch1_keras_predict"]):
+        assert 0 < timing["min_ms"] <= timing["p50_ms"] <= timing["p99_ms"]
+    assert report["batch2_images_per_s"] > 0
+    assert set(report["training"]) == {"float32_b2_images_per_s", "mixed_bfloat16_b2_images_per_s"}
+    assert all(v > 0 for v in report["training"].values())
+    with np.load(ref) as saved:
+        assert saved["classes"].shape == (19, 160, 160) and saved["classes"].max() <= HERO
+
+
+def test_agreement_counts_pixels_and_hero_decisions():
+    reference = np.zeros((2, 4, 4), np.uint8)
+    reference[0, :2, :2] = HERO  # 4 hero pixels: found (more than 3)
+    classes = reference.copy()
+    classes[0, 0, 0] = 0  # 3 hero pixels left: not found any more
+    assert agreement(classes, reference) == {"identical_pixels": 1 - 1 / 32, "same_hero_decision": "1/2"}
+    with pytest.raises(FollowMeError, match="other frames"):
+        agreement(classes[:1], reference)
+
+
+def test_a_second_backend_in_one_process_is_refused():
+    import keras
+
+    other = "jax" if keras.backend.backend() != "jax" else "torch"
+    with pytest.raises(FollowMeError, match="fresh process"):
+        select_backend(other, cpu=False)
+
+
+def test_bad_counts_are_refused(capsys):
+    with pytest.raises(SystemExit):
+        main(["--backend", "jax", "--iters", "0"])
+    assert "at least 1" in capsys.readouterr().err
