@@ -52,3 +52,19 @@ def test_bad_counts_are_refused(capsys):
     with pytest.raises(SystemExit):
         main(["--backend", "jax", "--iters", "0"])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_training_figures_are_saved_as_they_come(untrained_model_path, monkeypatch):
+    from follow_me_seg.inference import keras_backends
+
+    def first_then_stuck(batch_sizes, steps, rng):
+        yield "float32_b2_images_per_s", 5.0
+        raise TimeoutError("still compiling")  # as a time limit striking during the next compile
+
+    saved = []
+    monkeypatch.setattr(keras_backends, "train_throughput", first_then_stuck)
+    args = keras_backends.parse_args(["--backend", "tensorflow", "--model", str(untrained_model_path), "--iters", "2",
+                                      "--batches"])
+    with pytest.raises(TimeoutError):
+        keras_backends.run(args, lambda report: saved.append(json.loads(json.dumps(report))))
+    assert saved[-1]["training"] == {"float32_b2_images_per_s": 5.0}
