@@ -29,11 +29,13 @@ import numpy as np
 from follow_me_seg.classes import HERO, normalise
 from follow_me_seg.cli import run_cli
 from follow_me_seg.errors import FollowMeError
+from follow_me_seg.inference.agreement import read_frames
 from follow_me_seg.inference.common import default_model_path
+from follow_me_seg.scoring import PRESENCE_PIXELS
 
 BACKENDS = ("jax", "torch", "tensorflow")
 DEMO_FRAMES = Path(__file__).resolve().parent.parent / "demo_frames"
-HERO_FOUND_PIXELS = 3  # the grader's rule: a frame holds the hero when more than 3 pixels are hero
+MAX_FRAMES = 300  # agreement frames, spread evenly over --frames (all 19 demo frames)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -41,7 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backend", choices=BACKENDS, required=True, help="Keras backend to time")
     parser.add_argument("--cpu", action="store_true", help="hide the GPUs (the same machine's CPU as baseline)")
     parser.add_argument("--model", type=Path, default=None, help="a .keras model (default: the shipped one)")
-    parser.add_argument("--frames", type=Path, default=DEMO_FRAMES, help="folder of frames for the agreement check")
+    parser.add_argument("--frames", type=Path, default=DEMO_FRAMES,
+                        help="folder of frames (or a data folder with images/) for the agreement check; "
+                             f"up to {MAX_FRAMES}, spread evenly")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--reference", type=Path, help="compare masks with this reference (.npz)")
     group.add_argument("--write-reference", type=Path, help="write this backend's masks as the reference (.npz)")
@@ -100,19 +104,13 @@ def device_name(backend: str, cpu: bool) -> str:
     return f"{gpus[0].name if gpus else 'cpu'} / tensorflow {tf.__version__}"
 
 
-def read_demo_frames(folder: Path) -> np.ndarray:
-    """The folder's frames at the network's input size, (N, 160, 160, 3) uint8."""
-    from follow_me_seg.dataset import list_images, read_rgb, resize_frame
-
-    return np.stack([resize_frame(read_rgb(path)) for path in list_images(folder)])
-
-
 def agreement(classes: np.ndarray, reference: np.ndarray) -> dict:
-    """Share of identical class pixels and frames with the same hero decision."""
+    """Share of identical class pixels and frames with the same hero decision (the grader's: over
+    ``PRESENCE_PIXELS`` hero pixels)."""
     if classes.shape != reference.shape:
         raise FollowMeError(f"reference masks are {reference.shape}, this run's {classes.shape}: other frames?")
-    found = ((classes == HERO).sum(axis=(1, 2)) > HERO_FOUND_PIXELS)
-    found_ref = ((reference == HERO).sum(axis=(1, 2)) > HERO_FOUND_PIXELS)
+    found = ((classes == HERO).sum(axis=(1, 2)) > PRESENCE_PIXELS)
+    found_ref = ((reference == HERO).sum(axis=(1, 2)) > PRESENCE_PIXELS)
     return {"identical_pixels": float((classes == reference).mean()),
             "same_hero_decision": f"{int((found == found_ref).sum())}/{len(classes)}"}
 
@@ -150,7 +148,7 @@ def run(args: argparse.Namespace, save: Callable[[dict], None] = lambda report: 
     model = keras.saving.load_model(model_path, compile=False)
     report = {"backend": args.backend, "device": device_name(args.backend, args.cpu), "keras": keras.__version__,
               "model": str(model_path), "cpu_threads": os.cpu_count()}
-    frames = normalise(read_demo_frames(args.frames).astype(np.float32)).astype(np.float32)
+    frames = normalise(read_frames(args.frames, MAX_FRAMES).astype(np.float32)).astype(np.float32)
     classes = np.asarray(model.predict_on_batch(frames)).argmax(axis=-1).astype(np.uint8)
     if args.write_reference:
         np.savez_compressed(args.write_reference, classes=classes)
