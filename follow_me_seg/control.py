@@ -260,7 +260,7 @@ class FollowController:
             self._start_s = now_s
         self._last_now_s = now_s
         seen = _clean(observation)
-        if seen is not None and self._size_jumped(seen, now_s):
+        if seen is not None and self._jumped(seen, now_s):
             seen = None
         if seen is not None:
             self._last_seen_s = now_s
@@ -286,20 +286,22 @@ class FollowController:
         observation = observation_from_target(target, image_width, image_height, self.params.size_measure, distance_m)
         return self.update(observation if self.confirm(observation is not None) else None, now_s)
 
-    def _size_jumped(self, seen: Observation, now_s: float) -> bool:
+    def _jumped(self, seen: Observation, now_s: float) -> bool:
         """Do ``seen`` and the sighting accepted last, less than ``size_memory_s`` ago, differ by more than
         ``min_size_ratio`` (either way) in apparent size (the larger being at least ``size_check_from``)
         or, when both carry one, in range?"""
         p = self.params
         if self._last_seen_s is None or now_s - self._last_seen_s >= p.size_memory_s or p.min_size_ratio <= 0:
             return False
-        small, large = sorted((seen.size, self._last_size))
-        if large >= p.size_check_from and small < p.min_size_ratio * large:
+
+        def apart(a: float, b: float) -> bool:
+            return min(a, b) < p.min_size_ratio * max(a, b)
+
+        if max(seen.size, self._last_size) >= p.size_check_from and apart(seen.size, self._last_size):
             return True
         if seen.distance_m is None or self._last_distance is None:
             return False
-        near, far = sorted((seen.distance_m, self._last_distance))
-        return near < p.min_size_ratio * far
+        return apart(seen.distance_m, self._last_distance)
 
     def _law(self, seen: Observation) -> Command:
         p = self.params
