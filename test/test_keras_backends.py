@@ -9,7 +9,7 @@ import pytest
 
 from follow_me_seg.classes import HERO
 from follow_me_seg.errors import FollowMeError
-from follow_me_seg.inference.keras_backends import agreement, main, select_backend
+from follow_me_seg.inference.keras_backends import agreement, main, read_reference, select_backend
 
 
 def test_report_and_reference_round_trip(untrained_model_path, tmp_path):
@@ -68,3 +68,19 @@ def test_training_figures_are_saved_as_they_come(untrained_model_path, monkeypat
     with pytest.raises(TimeoutError):
         keras_backends.run(args, lambda report: saved.append(json.loads(json.dumps(report))))
     assert saved[-1]["training"] == {"float32_b2_images_per_s": 5.0}
+
+
+def test_a_bad_reference_is_refused_in_one_line_before_any_work(tmp_path):
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"PK\x03\x04 not a zip at all")
+    other = tmp_path / "other.npz"
+    np.savez(other, masks=np.zeros((1, 2, 2), np.uint8))
+    text = tmp_path / "text.npz"
+    text.write_text("classes")
+    for path in (garbage, other, text):
+        with pytest.raises(FollowMeError, match="not a reference written by --write-reference"):
+            read_reference(path)
+    with pytest.raises(OSError):
+        read_reference(tmp_path / "missing.npz")  # run_cli reports it in one line
+    with pytest.raises(FollowMeError, match="not a reference"):
+        main(["--backend", "tensorflow", "--reference", str(other), "--model", str(tmp_path / "never_loaded.keras")])

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -104,6 +105,15 @@ def device_name(backend: str, cpu: bool) -> str:
     return f"{gpus[0].name if gpus else 'cpu'} / tensorflow {tf.__version__}"
 
 
+def read_reference(path: Path) -> np.ndarray:
+    """The class masks of a ``--write-reference`` file; a FollowMeError for anything else."""
+    try:
+        with np.load(path) as saved:
+            return saved["classes"]
+    except (ValueError, KeyError, zipfile.BadZipFile) as err:  # not an .npz, or one without masks
+        raise FollowMeError(f"{path} is not a reference written by --write-reference ({err})") from None
+
+
 def agreement(classes: np.ndarray, reference: np.ndarray) -> dict:
     """Share of identical class pixels and frames with the same hero decision (the grader's: over
     ``PRESENCE_PIXELS`` hero pixels)."""
@@ -139,6 +149,7 @@ def train_throughput(batch_sizes: list[int], steps: int, rng: np.random.Generato
 
 def run(args: argparse.Namespace, save: Callable[[dict], None] = lambda report: None) -> dict:
     """The report: device, agreement, latency, throughput and training speed (``save``d after each figure)."""
+    reference = read_reference(args.reference) if args.reference else None  # before minutes of work
     select_backend(args.backend, args.cpu)
     import keras
 
@@ -152,9 +163,8 @@ def run(args: argparse.Namespace, save: Callable[[dict], None] = lambda report: 
     classes = np.asarray(model.predict_on_batch(frames)).argmax(axis=-1).astype(np.uint8)
     if args.write_reference:
         np.savez_compressed(args.write_reference, classes=classes)
-    if args.reference:
-        with np.load(args.reference) as ref:
-            report["agreement"] = agreement(classes, ref["classes"])
+    if reference is not None:
+        report["agreement"] = agreement(classes, reference)
     one = frames[:1]
     report["batch1_predict_on_batch"] = timed(lambda: np.asarray(model.predict_on_batch(one)), args.iters)
     report["batch1_keras_predict"] = timed(lambda: model.predict(one, verbose=0), max(args.iters // 5, 1), warm_up=3)
