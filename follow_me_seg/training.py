@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from follow_me_seg.atomic import atomic_path
 from follow_me_seg.classes import BACKGROUND, HERO, NUM_CLASSES, PERSON, normalise
-from follow_me_seg.copy_paste import CutoutBank
+from follow_me_seg.copy_paste import CutoutBank, DistantLook
 from follow_me_seg.scoring import SetScore, proxy_report, split_by_hero_size
 
 AUGMENTATIONS = ("copy-paste", "zoom-out", "horizontal flip", "brightness", "contrast", "saturation")
@@ -89,6 +89,7 @@ def make_dataset(
     person_bank: CutoutBank | None = None,
     paste_share: float = 0.0,
     paste_pixels: tuple[float, float] = (6.0, 120.0),
+    paste_look: DistantLook = DistantLook(),
 ) -> tf.data.Dataset:
     """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
 
@@ -103,7 +104,7 @@ def make_dataset(
     with ``HardNegativeMiner.dataset``. With a non-empty ``hero_bank`` (training only), ``paste_share``
     of each batch are hero-free frames with a hero cut-out of ``paste_pixels`` area pasted in
     (``CutoutBank.paste``), after one cut-out of ``person_bank`` (if given and not empty) of the same
-    size range; the other sources share the rest in their proportions.
+    size range, each coloured by ``paste_look``; the other sources share the rest in their proportions.
     """
     def source(idx: np.ndarray) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
@@ -121,7 +122,7 @@ def make_dataset(
     if training and hero_bank is not None and len(hero_bank) and paste_share > 0 and len(none):
         kept = [(d, w * (1 - paste_share) / sum(w for _, w in kept)) for d, w in kept]
         banks = [b for b in (person_bank, hero_bank) if b is not None and len(b)]  # the hero on top
-        kept.append((_pasted(source(none), banks, paste_pixels, seed), paste_share))
+        kept.append((_pasted(source(none), banks, paste_pixels, paste_look, seed), paste_share))
     if len(kept) > 1:
         ds = tf.data.Dataset.sample_from_datasets([d for d, _ in kept], weights=[w for _, w in kept], seed=seed)
     else:
@@ -138,13 +139,13 @@ def make_dataset(
     return ds.batch(batch_size, drop_remainder=training).prefetch(tf.data.AUTOTUNE)
 
 
-def _pasted(frames: tf.data.Dataset, banks: list[CutoutBank], pixels: tuple[float, float],
+def _pasted(frames: tf.data.Dataset, banks: list[CutoutBank], pixels: tuple[float, float], look: DistantLook,
             seed: int) -> tf.data.Dataset:
     """``frames`` (uint8 image, labels) with one cut-out of each bank pasted into each, in order."""
     def paste(xy, pair_seed):
         image, labels = tf.cast(xy[0], tf.float32) / 255.0, xy[1]
         for bank, bank_seed in zip(banks, tf.unstack(tf.random.experimental.stateless_split(pair_seed, len(banks)))):
-            image, labels = bank.paste(image, labels, bank_seed, pixels)
+            image, labels = bank.paste(image, labels, bank_seed, pixels, look)
         return tf.cast(tf.round(image * 255.0), tf.uint8), labels
 
     seeds = tf.data.Dataset.random(seed=seed + 1).batch(2)

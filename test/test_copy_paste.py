@@ -107,7 +107,9 @@ def test_pipeline_pastes_into_hero_free_frames_in_the_asked_share():
 
 
 @pytest.mark.parametrize("bad", [["--paste-share", "1"], ["--paste-share", "-0.1"], ["--paste-pixels", "0", "10"],
-                                 ["--paste-pixels", "30", "10"]])
+                                 ["--paste-pixels", "30", "10"], ["--paste-brightness", "0", "1"],
+                                 ["--paste-brightness", "0.5", "1.2"], ["--paste-saturation", "0.9", "0.5"],
+                                 ["--paste-saturation", "nan", "1"]])
 def test_train_refuses_bad_paste_settings(bad, capsys):
     from follow_me_seg.cli.train import parse_args
 
@@ -135,3 +137,48 @@ def test_person_bank_and_pasted_frames_hold_a_person_under_the_hero():
     assert (hero > 0).mean() > 0.8 and (person > 0).mean() > 0.6  # some are cut by the border
     greenish = x[..., 1] > x[..., 2]  # normalised image: the person is green, the hero blue
     assert (greenish[y[..., PERSON] > 0.5]).all() and not (greenish[y[..., HERO] > 0.5]).any()
+
+
+def test_distant_look_dims_and_washes_out_the_cut_out_but_moves_nothing():
+    import tensorflow as tf
+
+    from follow_me_seg.copy_paste import CutoutBank, DistantLook
+
+    bank = CutoutBank.from_frames(*_hero_frames(), every=1)
+    frame = tf.zeros((INPUT_SIZE, INPUT_SIZE, 3))
+    labels = tf.zeros((INPUT_SIZE, INPUT_SIZE), tf.uint8)
+    for seed in range(6):
+        key = tf.constant([seed, 5], tf.int64)
+        plain, plain_labels = bank.paste(frame, labels, key, (40.0, 80.0))
+        same, _ = bank.paste(frame, labels, key, (40.0, 80.0), DistantLook())
+        dim, dim_labels = bank.paste(frame, labels, key, (40.0, 80.0), DistantLook((0.5, 0.5)))
+        grey, _ = bank.paste(frame, labels, key, (40.0, 80.0), DistantLook(saturation=(0.0, 0.0)))
+        assert np.array_equal(same.numpy(), plain.numpy())
+        assert np.array_equal(dim_labels.numpy(), plain_labels.numpy())  # same cut-out, size and place
+        np.testing.assert_allclose(dim.numpy(), plain.numpy() * 0.5, atol=1e-6)
+        hero = plain_labels.numpy() == HERO
+        grey = grey.numpy()[hero]
+        assert hero.any() and np.ptp(grey, axis=-1).max() < 1e-6  # R = G = B: no colour left
+        np.testing.assert_allclose(grey[:, 0], plain.numpy()[hero] @ np.array([0.299, 0.587, 0.114]), atol=1e-6)
+
+
+def test_pipeline_pastes_with_the_asked_look():
+    from follow_me_seg.copy_paste import CutoutBank, DistantLook
+    from follow_me_seg.training import make_dataset
+
+    hero_images, hero_labels = _hero_frames()
+    images = np.full((10, INPUT_SIZE, INPUT_SIZE, 3), 128, np.uint8)
+    labels = np.zeros((10, INPUT_SIZE, INPUT_SIZE), np.uint8)
+    bank = CutoutBank.from_frames(hero_images, hero_labels, every=1)
+
+    def hero_colours(look):
+        ds = make_dataset(images, labels, batch_size=20, training=True, augment=False, seed=4,
+                          strata_weights=(1, 0, 0), hero_bank=bank, paste_share=0.99, paste_pixels=(40.0, 80.0),
+                          paste_look=look)
+        x, y = next(iter(ds))
+        return x.numpy()[y.numpy()[..., HERO] > 0.5]
+
+    blue = hero_colours(DistantLook())
+    washed = hero_colours(DistantLook(saturation=(0.0, 0.0)))
+    assert len(blue) and len(washed)
+    assert (blue[:, 2] - blue[:, 0]).mean() > 0.5 and abs(washed[:, 2] - washed[:, 0]).max() < 0.15

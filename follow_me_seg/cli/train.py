@@ -44,6 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(copy-paste); 0 disables")
     p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
                    help="area range of a pasted hero (or person) in 160x160 pixels (drawn log-uniform)")
+    p.add_argument("--paste-brightness", type=float, nargs=2, default=(0.6, 1.0), metavar=("MIN", "MAX"),
+                   help="pasted cut-outs' colours are scaled by a random factor in this range (distant figures "
+                        "are darker); 1 1 keeps them")
+    p.add_argument("--paste-saturation", type=float, nargs=2, default=(0.3, 0.9), metavar=("MIN", "MAX"),
+                   help="pasted cut-outs' saturation is scaled by a random factor in this range (distant figures "
+                        "are washed out); 1 1 keeps it")
     p.add_argument("--no-paste-people", action="store_true",
                    help="paste the hero alone, without another person's cut-out beside it")
     p.add_argument("--no-augment", action="store_true",
@@ -69,6 +75,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--paste-share must be in [0, 1)")
     if not 1 <= args.paste_pixels[0] <= args.paste_pixels[1]:
         p.error("--paste-pixels must be MIN MAX with 1 <= MIN <= MAX")
+    for name in ("paste_brightness", "paste_saturation"):
+        low, high = getattr(args, name)
+        if not 0 < low <= high <= 1:
+            p.error(f"--{name.replace('_', '-')} must be MIN MAX with 0 < MIN <= MAX <= 1")
     if not 0 <= args.zoom_prob <= 1 or not 0.5 <= args.zoom_min_scale < 1:
         p.error("--zoom-prob must be in [0, 1] and --zoom-min-scale in [0.5, 1)")
     return args
@@ -104,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     import tensorflow as tf
 
     from follow_me_seg import training
+    from follow_me_seg.copy_paste import DistantLook
     from follow_me_seg.model import build_fcn
 
     keras.utils.set_random_seed(args.seed)
@@ -134,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
         negatives=miner.dataset(args.seed) if miner else None,
         hero_bank=bank, person_bank=people, paste_share=args.paste_share, paste_pixels=tuple(args.paste_pixels),
+        paste_look=DistantLook(tuple(args.paste_brightness), tuple(args.paste_saturation)),
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
