@@ -18,46 +18,59 @@ import math
 import numbers
 from dataclasses import dataclass, field, fields, replace
 
+from follow_me_seg.param_checks import Check, OneOf, Range
 from follow_me_seg.target import Target
 
 SIZE_MEASURES = ("bbox_height", "bbox_area")
+_GAIN = Range(0, 20)
+_FRACTION = Range(0, 1, high_open=True)
 
 
-def _doc(default, doc: str):
-    return field(default=default, metadata={"doc": doc})
+def _doc(default, doc: str, check: Check | None = None):
+    return field(default=default, metadata={"doc": doc, "check": check})
 
 
 @dataclass(frozen=True)
 class ControlParams:
     """Gains, set points and limits of the follow law (the follower node's parameters)."""
 
-    yaw_gain: float = _doc(1.5, "yaw rate (rad/s) per unit of horizontal hero offset (-1 left edge .. 1 right edge)")
-    forward_gain: float = _doc(3.0, "forward speed (m/s) per unit of apparent-size error")
-    distance_gain: float = _doc(1.5, "forward speed (m/s) per metre of distance error (used when target_point is known)")
-    vertical_gain: float = _doc(1.0, "vertical speed (m/s) per unit of vertical hero offset (-1 top .. 1 bottom)")
+    yaw_gain: float = _doc(1.5, "yaw rate (rad/s) per unit of horizontal hero offset (-1 left edge .. 1 right edge)",
+                           _GAIN)
+    forward_gain: float = _doc(3.0, "forward speed (m/s) per unit of apparent-size error", _GAIN)
+    distance_gain: float = _doc(1.5, "forward speed (m/s) per metre of distance error (used when target_point is known)",
+                                _GAIN)
+    vertical_gain: float = _doc(1.0, "vertical speed (m/s) per unit of vertical hero offset (-1 top .. 1 bottom)",
+                                _GAIN)
     use_vertical: bool = _doc(False, "also command vertical speed to keep the hero vertically centred")
-    size_measure: str = _doc("bbox_height", "apparent size: bbox_height (box height / image height) or bbox_area")
-    desired_size: float = _doc(0.3, "apparent size to hold, in (0, 1]")
-    desired_distance_m: float = _doc(4.0, "distance to hold (m) when the hero's 3D point is known")
-    max_forward_speed: float = _doc(2.0, "largest linear.x magnitude (m/s), forward or back")
-    max_vertical_speed: float = _doc(1.0, "largest linear.z magnitude (m/s), up or down")
-    max_yaw_rate: float = _doc(1.0, "largest angular.z magnitude (rad/s)")
-    deadband: float = _doc(0.05, "offset and size errors smaller than this are treated as zero, in [0, 1)")
-    distance_deadband_m: float = _doc(0.25, "distance errors smaller than this (m) are treated as zero")
-    smoothing: float = _doc(0.5, "exponential smoothing of commands: 0 none, towards 1 slower, in [0, 1)")
-    target_timeout: float = _doc(1.0, "seconds without the hero before commanding a hover (zero velocity)")
+    size_measure: str = _doc("bbox_height", "apparent size: bbox_height (box height / image height) or bbox_area",
+                             OneOf(SIZE_MEASURES))
+    desired_size: float = _doc(0.3, "apparent size to hold, in (0, 1]", Range(0, 1, low_open=True))
+    desired_distance_m: float = _doc(4.0, "distance to hold (m) when the hero's 3D point is known",
+                                     Range(0, 100, low_open=True))
+    max_forward_speed: float = _doc(2.0, "largest linear.x magnitude (m/s), forward or back",
+                                    Range(0, 20, low_open=True))
+    max_vertical_speed: float = _doc(1.0, "largest linear.z magnitude (m/s), up or down", Range(0, 20, low_open=True))
+    max_yaw_rate: float = _doc(1.0, "largest angular.z magnitude (rad/s)", Range(0, 10, low_open=True))
+    deadband: float = _doc(0.05, "offset and size errors smaller than this are treated as zero, in [0, 1)", _FRACTION)
+    distance_deadband_m: float = _doc(0.25, "distance errors smaller than this (m) are treated as zero", Range(0, 10))
+    smoothing: float = _doc(0.5, "exponential smoothing of commands: 0 none, towards 1 slower, in [0, 1)", _FRACTION)
+    target_timeout: float = _doc(1.0, "seconds without the hero before commanding a hover (zero velocity)",
+                                 Range(0, 60, low_open=True))
     confirm_frames: int = _doc(2, "consecutive frames that must see the hero before it counts again after a frame "
-                                  "without it; 1 trusts every single detection")
+                                  "without it; 1 trusts every single detection", Range(1, 100))
     min_size_ratio: float = _doc(0.4, "a sighting smaller than this fraction of the hero's apparent size when last "
                                       "seen (less than size_memory_s ago), or larger than its inverse, is not the hero: "
                                       "a red patch on a bystander, a bystander near the drone; so is a range under "
                                       "this fraction of the last (or over its inverse), when both are known; 0 "
-                                      "disables, in [0, 1)")
-    size_memory_s: float = _doc(5.0, "seconds after the last sighting during which min_size_ratio applies")
+                                      "disables, in [0, 1)", _FRACTION)
+    size_memory_s: float = _doc(5.0, "seconds after the last sighting during which min_size_ratio applies",
+                                Range(0, 600))
     size_check_from: float = _doc(0.1, "min_size_ratio applies only when the larger of the two sizes compared is "
-                                       "at least this (smaller boxes are too noisy to compare), in [0, 1]")
-    search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching")
-    search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts")
+                                       "at least this (smaller boxes are too noisy to compare), in [0, 1]", Range(0, 1))
+    search_yaw_rate: float = _doc(0.0, "yaw rate (rad/s) of the search turn after a hover; 0 disables searching",
+                                  Range(0, 10))
+    search_delay: float = _doc(2.0, "seconds of hover after target_timeout before the search turn starts",
+                               Range(0, 600))
 
     def validate(self) -> ControlParams:
         """Return self, or raise ValueError naming the first bad value in one line."""
@@ -67,27 +80,14 @@ class ControlParams:
                 raise ValueError(f"{item.name} must be a number, got {value!r}")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{item.name} must be finite, got {value!r}")
-        if isinstance(self.confirm_frames, bool) or not isinstance(self.confirm_frames, int) or self.confirm_frames < 1:
-            raise ValueError(f"confirm_frames must be a whole number >= 1, got {self.confirm_frames!r}")
+        if isinstance(self.confirm_frames, bool) or not isinstance(self.confirm_frames, int):
+            raise ValueError(f"confirm_frames must be a whole number, got {self.confirm_frames!r}")
         if not isinstance(self.use_vertical, bool):
             raise ValueError(f"use_vertical must be true or false, got {self.use_vertical!r}")
-        if self.size_measure not in SIZE_MEASURES:
-            raise ValueError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, got {self.size_measure!r}")
-        for name in ("yaw_gain", "forward_gain", "distance_gain", "vertical_gain", "distance_deadband_m",
-                     "search_yaw_rate", "search_delay", "size_memory_s"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        for name in ("desired_distance_m", "max_forward_speed", "max_vertical_speed", "max_yaw_rate",
-                     "target_timeout"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
-        if not 0 <= self.size_check_from <= 1:
-            raise ValueError(f"size_check_from must be in [0, 1], got {self.size_check_from!r}")
-        if not 0 < self.desired_size <= 1:
-            raise ValueError(f"desired_size must be in (0, 1], got {self.desired_size!r}")
-        for name in ("deadband", "smoothing", "min_size_ratio"):
-            if not 0 <= getattr(self, name) < 1:
-                raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)!r}")
+        for item in fields(self):
+            problem = item.metadata["check"] and item.metadata["check"](getattr(self, item.name))
+            if problem:
+                raise ValueError(f"{item.name} {problem}, got {getattr(self, item.name)!r}")
         if self.search_yaw_rate > self.max_yaw_rate:
             raise ValueError(
                 f"search_yaw_rate ({self.search_yaw_rate}) must not exceed max_yaw_rate ({self.max_yaw_rate})"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from follow_me_seg.control import ControlParams
 from follow_me_seg.errors import FollowMeError
+from follow_me_seg.param_checks import Check, OneOf, Range, not_empty
 
 QOS_NAMES = ("sensor_data", "reliable", "system_default")
 IMAGE_TRANSPORTS = ("raw", "compressed")
@@ -22,56 +23,9 @@ DEVICES = ("auto", "cpu", "gpu")
 BACKENDS = ("auto", "tensorflow", "litert", "openvino")
 NETWORK_PIXELS = 160 * 160
 
-Check = Callable[[Any], "str | None"]  # returns what is wrong with a value, or None
-
 
 class ParamError(FollowMeError):
     """A node parameter with a wrong type or value."""
-
-
-@dataclass(frozen=True)
-class Range:
-    """Inclusive bounds (optionally open at either end, or in ``step``s from ``low``) of a number."""
-
-    low: float
-    high: float
-    low_open: bool = False
-    high_open: bool = False
-    step: int = 0
-
-    def __call__(self, value: float) -> str | None:
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        on_step = not self.step or (value - self.low) % self.step == 0
-        if above and below and on_step:
-            return None
-        return f"must be in {self}" + (f" in steps of {self.step} from {self.low:g}" if self.step else "")
-
-    def __str__(self) -> str:
-        return f"{'(' if self.low_open else '['}{_number(self.low)}, {_number(self.high)}{')' if self.high_open else ']'}"
-
-
-def _number(x: float) -> str:
-    """Whole numbers in full (2147483647, not 2.14748e+09), others short."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-@dataclass(frozen=True)
-class OneOf:
-    """One of a few strings."""
-
-    choices: tuple[str, ...]
-
-    def __call__(self, value: str) -> str | None:
-        return None if value in self.choices else f"must be one of {', '.join(self.choices)}"
-
-    @property
-    def constraints(self) -> str:
-        return f"one of: {', '.join(self.choices)}"
-
-
-def not_empty(value: str) -> str | None:
-    return None if value.strip() else "must not be empty"
 
 
 @dataclass(frozen=True)
@@ -137,24 +91,10 @@ FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("cmd_vel_frame_id", "base_link", "frame_id of TwistStamped commands", not_empty),
 )
 
-# The control law's own parameters, with its defaults and descriptions; ControlParams.validate
-# checks them once more together (search_yaw_rate <= max_yaw_rate).
-CONTROL_RANGES: dict[str, Range] = {
-    "yaw_gain": Range(0, 20), "forward_gain": Range(0, 20), "distance_gain": Range(0, 20),
-    "vertical_gain": Range(0, 20), "desired_size": Range(0, 1, low_open=True),
-    "desired_distance_m": Range(0, 100, low_open=True), "max_forward_speed": Range(0, 20, low_open=True),
-    "max_vertical_speed": Range(0, 20, low_open=True), "max_yaw_rate": Range(0, 10, low_open=True),
-    "deadband": Range(0, 1, high_open=True), "distance_deadband_m": Range(0, 10),
-    "smoothing": Range(0, 1, high_open=True), "target_timeout": Range(0, 60, low_open=True),
-    "confirm_frames": Range(1, 100), "min_size_ratio": Range(0, 1, high_open=True), "size_memory_s": Range(0, 600),
-    "size_check_from": Range(0, 1),
-    "search_yaw_rate": Range(0, 10), "search_delay": Range(0, 600),
-}
-_SIZE_MEASURES = OneOf(("bbox_height", "bbox_area"))
+# The control law's own parameters, with its defaults, descriptions and checks (ControlParams.validate
+# checks them once more together: search_yaw_rate <= max_yaw_rate).
 CONTROL_PARAMS: tuple[ParamSpec, ...] = tuple(
-    ParamSpec(item.name, item.default, item.metadata["doc"],
-              _SIZE_MEASURES if item.name == "size_measure" else CONTROL_RANGES.get(item.name))
-    for item in fields(ControlParams)
+    ParamSpec(item.name, item.default, item.metadata["doc"], item.metadata["check"]) for item in fields(ControlParams)
 )
 
 FOLLOWER_PARAMS = FOLLOWER_NODE_PARAMS + CONTROL_PARAMS

@@ -70,7 +70,7 @@ def test_smoothing_approaches_the_target_command_geometrically():
 
 
 def test_every_output_is_clamped():
-    params = replace(RAW, yaw_gain=100.0, forward_gain=100.0, distance_gain=100.0, vertical_gain=100.0,
+    params = replace(RAW, yaw_gain=20.0, forward_gain=20.0, distance_gain=20.0, vertical_gain=20.0,
                      use_vertical=True)
     command = step(params, Observation(1.0, -1.0, size=0.0))
     assert command.yaw_rate == -params.max_yaw_rate
@@ -306,7 +306,7 @@ def test_offline_replay_of_targets():
 @pytest.mark.parametrize(
     "change, complaint",
     [
-        ({"yaw_gain": -1.0}, "yaw_gain must be >= 0"),
+        ({"yaw_gain": -1.0}, "yaw_gain must be in [0, 20], got -1.0"),
         ({"forward_gain": float("nan")}, "forward_gain must be finite"),
         ({"distance_gain": "fast"}, "distance_gain must be a number"),
         ({"vertical_gain": True}, "vertical_gain must be a number"),
@@ -314,24 +314,26 @@ def test_offline_replay_of_targets():
         ({"size_measure": "pixels"}, "size_measure must be one of bbox_height, bbox_area"),
         ({"desired_size": 0.0}, "desired_size must be in (0, 1]"),
         ({"desired_size": 1.5}, "desired_size must be in (0, 1]"),
-        ({"desired_distance_m": 0.0}, "desired_distance_m must be > 0"),
-        ({"max_forward_speed": 0.0}, "max_forward_speed must be > 0"),
-        ({"max_vertical_speed": -1.0}, "max_vertical_speed must be > 0"),
+        ({"desired_distance_m": 0.0}, "desired_distance_m must be in (0, 100], got 0.0"),
+        ({"max_forward_speed": 0.0}, "max_forward_speed must be in (0, 20], got 0.0"),
+        ({"max_vertical_speed": -1.0}, "max_vertical_speed must be in (0, 20], got -1.0"),
         ({"max_yaw_rate": float("inf")}, "max_yaw_rate must be finite"),
         ({"deadband": 1.0}, "deadband must be in [0, 1)"),
-        ({"distance_deadband_m": -0.1}, "distance_deadband_m must be >= 0"),
+        ({"distance_deadband_m": -0.1}, "distance_deadband_m must be in [0, 10], got -0.1"),
         ({"smoothing": -0.1}, "smoothing must be in [0, 1)"),
-        ({"target_timeout": 0.0}, "target_timeout must be > 0"),
-        ({"search_yaw_rate": -0.2}, "search_yaw_rate must be >= 0"),
+        ({"target_timeout": 0.0}, "target_timeout must be in (0, 60], got 0.0"),
+        ({"search_yaw_rate": -0.2}, "search_yaw_rate must be in [0, 10], got -0.2"),
         ({"search_yaw_rate": 2.0}, "search_yaw_rate (2.0) must not exceed max_yaw_rate (1.0)"),
-        ({"search_delay": -1.0}, "search_delay must be >= 0"),
+        ({"search_delay": -1.0}, "search_delay must be in [0, 600], got -1.0"),
         ({"min_size_ratio": 1.0}, "min_size_ratio must be in [0, 1)"),
         ({"min_size_ratio": -0.1}, "min_size_ratio must be in [0, 1)"),
-        ({"size_memory_s": -1.0}, "size_memory_s must be >= 0"),
+        ({"size_memory_s": -1.0}, "size_memory_s must be in [0, 600], got -1.0"),
         ({"size_check_from": 1.5}, "size_check_from must be in [0, 1]"),
-        ({"confirm_frames": 0}, "confirm_frames must be a whole number >= 1"),
-        ({"confirm_frames": 1.5}, "confirm_frames must be a whole number >= 1"),
-        ({"confirm_frames": True}, "confirm_frames must be a whole number >= 1"),
+        ({"yaw_gain": 25.0}, "yaw_gain must be in [0, 20], got 25.0"),  # the node's bounds, offline too
+        ({"confirm_frames": 101}, "confirm_frames must be in [1, 100], got 101"),
+        ({"confirm_frames": 0}, "confirm_frames must be in [1, 100], got 0"),
+        ({"confirm_frames": 1.5}, "confirm_frames must be a whole number, got 1.5"),
+        ({"confirm_frames": True}, "confirm_frames must be a whole number, got True"),
     ],
 )
 def test_validate_names_each_bad_value(change, complaint):

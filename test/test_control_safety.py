@@ -93,7 +93,9 @@ def test_numpy_float32_boxes_are_followed():
     assert command.mode == "track" and command.yaw_rate < 0
 
 
-def test_a_huge_gain_saturates_at_the_limit_instead_of_overflowing_to_zero():
-    params = ControlParams(distance_gain=1e308, yaw_gain=1e308, smoothing=0.5)
-    command = FollowController(params).update(Observation(-1.0, 0.0, size=0.0, distance_m=100.0), 0.0)
+def test_a_huge_gain_is_refused_and_a_huge_error_saturates_instead_of_overflowing_to_zero():
+    with pytest.raises(ValueError, match="distance_gain must be in"):
+        FollowController(ControlParams(distance_gain=1e308))
+    params = ControlParams(distance_gain=20.0, yaw_gain=20.0, smoothing=0.5)
+    command = FollowController(params).update(Observation(-1.0, 0.0, size=0.0, distance_m=1e308), 0.0)
     assert command.vx == params.max_forward_speed and command.yaw_rate == params.max_yaw_rate
