@@ -182,3 +182,14 @@ def test_pipeline_pastes_with_the_asked_look():
     washed = hero_colours(DistantLook(saturation=(0.0, 0.0)))
     assert len(blue) and len(washed)
     assert (blue[:, 2] - blue[:, 0]).mean() > 0.5 and abs(washed[:, 2] - washed[:, 0]).max() < 0.15
+
+
+def test_train_pastes_cut_outs_in_their_own_colours_unless_asked():
+    from follow_me_seg.cli.train import parse_args
+    from follow_me_seg.copy_paste import DistantLook
+
+    default = parse_args(["--data", "d", "--output", "o"])
+    assert DistantLook(tuple(default.paste_brightness), tuple(default.paste_saturation)) == DistantLook()
+    asked = parse_args(["--data", "d", "--output", "o", "--paste-brightness", "0.6", "1", "--paste-saturation", "0.3",
+                        "0.9"])
+    assert (asked.paste_brightness, asked.paste_saturation) == ([0.6, 1.0], [0.3, 0.9])

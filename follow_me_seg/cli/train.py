@@ -44,12 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(copy-paste); 0 disables")
     p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
                    help="area range of a pasted hero (or person) in 160x160 pixels (drawn log-uniform)")
-    p.add_argument("--paste-brightness", type=float, nargs=2, default=(0.6, 1.0), metavar=("MIN", "MAX"),
-                   help="pasted cut-outs' colours are scaled by a random factor in this range (distant figures "
-                        "are darker); 1 1 keeps them")
-    p.add_argument("--paste-saturation", type=float, nargs=2, default=(0.3, 0.9), metavar=("MIN", "MAX"),
-                   help="pasted cut-outs' saturation is scaled by a random factor in this range (distant figures "
-                        "are washed out); 1 1 keeps it")
+    p.add_argument("--paste-brightness", type=float, nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
+                   help="scale pasted cut-outs' colours by a random factor in this range (distant heroes in the "
+                        "data are darker; 0.6 1.0 was tried, see the README); 1 1 keeps them")
+    p.add_argument("--paste-saturation", type=float, nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
+                   help="scale pasted cut-outs' saturation by a random factor in this range (distant heroes are "
+                        "duller; 0.3 0.9 was tried); 1 1 keeps it")
     p.add_argument("--no-paste-people", action="store_true",
                    help="paste the hero alone, without another person's cut-out beside it")
     p.add_argument("--no-augment", action="store_true",
