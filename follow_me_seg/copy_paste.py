@@ -35,15 +35,13 @@ MIN_CUT_PIXELS_DEFAULT = 150  # other people are rarely as close; a 150 px blob 
 @dataclass(frozen=True)
 class DistantLook:
     """Random factors applied to a pasted cut-out's colours: brightness scales them, saturation pulls
-    them towards their own luma (1 keeps them). ``DistantLook()`` changes nothing."""
+    them towards their own luma (1 keeps them). ``DistantLook()`` changes nothing: ``paste`` skips it."""
 
     brightness: tuple[float, float] = (1.0, 1.0)
     saturation: tuple[float, float] = (1.0, 1.0)
 
     def apply(self, rgb: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
         """``rgb`` (H, W, 3), premultiplied by its alpha, with one random factor of each kind."""
-        if self == DistantLook():
-            return rgb
         seeds = tf.random.experimental.stateless_split(seed, 2)
         bright = tf.random.stateless_uniform([], seeds[0], *self.brightness)
         sat = tf.random.stateless_uniform([], seeds[1], *self.saturation)
@@ -118,9 +116,10 @@ class CutoutBank:
         cut = tf.cast(bank[k, :height, :width], tf.float32) / 255.0
         cut = tf.concat([cut[..., :3] * cut[..., 3:], cut[..., 3:]], axis=-1)  # premultiplied: clean edges
         small = tf.image.resize(cut, tf.stack([new_h, new_w]), method="area")
-        alpha = small[..., 3:]
-        look_seed = tf.random.experimental.stateless_fold_in(seed, 1)  # the other draws stay as they were
-        small = tf.concat([tf.clip_by_value(look.apply(small[..., :3], look_seed), 0.0, alpha), alpha], axis=-1)
+        if look != DistantLook():
+            alpha = small[..., 3:]
+            look_seed = tf.random.experimental.stateless_fold_in(seed, 1)  # the other draws stay as they were
+            small = tf.concat([tf.clip_by_value(look.apply(small[..., :3], look_seed), 0.0, alpha), alpha], axis=-1)
         frame_h, frame_w = tf.shape(image)[0], tf.shape(image)[1]
         top = tf.random.stateless_uniform([], seeds[2], -(new_h // 2), frame_h - new_h // 2, dtype=tf.int32)
         left = tf.random.stateless_uniform([], seeds[3], -(new_w // 2), frame_w - new_w // 2, dtype=tf.int32)
