@@ -87,7 +87,7 @@ def test_evaluate_three_sets_and_predictions(tiny_dataset, untrained_model_path,
         shutil.copytree(tiny_dataset, data / name)
     out, preds = tmp_path / "ev", tmp_path / "preds"
     proc = run_tool("evaluate", "--model", untrained_model_path, "--data", data, "--out", out,
-                    "--save-predictions", preds, "--samples", 2)
+                    "--save-predictions", preds, "--samples", 2, "--mistakes", 2)
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "report.json").read_text())
     assert set(report["sets"]) == {"following_images", "patrol_non_targ", "patrol_with_targ"}
@@ -95,6 +95,10 @@ def test_evaluate_three_sets_and_predictions(tiny_dataset, untrained_model_path,
         assert s["images"] == 6 and s["true_pos"] + s["false_neg"] == 3
     assert report["final_score"] == pytest.approx(report["final_iou"] * report["weight"])
     assert (out / "samples.png").stat().st_size > 1000
+    false_heroes = sum(s["false_pos"] for s in report["sets"].values())
+    assert report["mistakes"]["missed_small_heroes"] == 0  # the tiny set's heroes are large
+    assert report["mistakes"]["false_heroes"] == false_heroes
+    assert (out / "false_heroes.png").exists() == bool(false_heroes) and not (out / "missed_small_heroes.png").exists()
     import cv2
 
     for name in report["sets"]:

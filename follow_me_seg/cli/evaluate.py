@@ -17,15 +17,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--model", default="", help="model file (.keras); default: the shipped model")
     p.add_argument("--data", required=True, type=Path,
                    help=f"an images/ + masks/ folder, or a folder holding {', '.join(EVAL_SETS)}")
-    p.add_argument("--out", type=Path, default=Path("evaluation"), help="folder for report.json and samples.png")
+    p.add_argument("--out", type=Path, default=Path("evaluation"), help="folder for report.json and the PNGs")
     p.add_argument("--save-predictions", type=Path, metavar="DIR", help="write one predicted RGB mask per image here")
     p.add_argument("--samples", type=int, default=4, help="frames per set in the PNG grid")
+    p.add_argument("--mistakes", type=int, default=24,
+                   help="tiles in missed_small_heroes.png and false_heroes.png (crops around each mistake); 0: none")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
     add_max_image_pixels(p)
     args = p.parse_args(argv)
-    if args.batch_size < 1 or args.samples < 0:
-        p.error("--batch-size must be at least 1 and --samples at least 0")
+    if args.batch_size < 1 or args.samples < 0 or args.mistakes < 0:
+        p.error("--batch-size must be at least 1, --samples and --mistakes at least 0")
     return args
 
 
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.atomic import check_output_folder, write_json_atomic
     from follow_me_seg.dataset import find_pairs, load_pairs
     from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.mistakes import SMALL_HERO_PIXELS, MistakeSheets
     from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.target import class_ids
     from tqdm import tqdm
@@ -94,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, set_pairs in pairs.items()}
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
     scores, samples = {}, []
+    sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():
         score = SetScore()
         picks = set(np.linspace(0, len(images) - 1, args.samples).astype(int)) if args.samples else set()
@@ -108,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                     save_prediction(ids, args.save_predictions / name / f"{image_path.stem}.png")
                 if start + i in picks:
                     samples.append((f"{name}: {image_path.name}", images[start + i], gt[i], ids))
+                if sheets:
+                    sheets.add(images[start + i], gt[i], ids, image_path.stem)
         scores[name] = score
 
     if set(scores) == set(EVAL_SETS):
@@ -122,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")
+    if sheets:
+        report["mistakes"] = {"missed_small_heroes": sheets.counts["missed"], "false_heroes": sheets.counts["false"],
+                              "sheets": sheets.save(args.out)}
     write_json_atomic(args.out / "report.json", report)  # last: a failed run leaves no complete-looking report
     if "proxy" in report:
         print_proxy(report["proxy"], report["folder"])
@@ -130,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         print_detection(by_size)
     print(f"report: {args.out / 'report.json'}, detection by hero size: {args.out / 'detection_by_size.png'}"
           + (f", samples: {args.out / 'samples.png'}" if samples else ""))
+    if sheets:
+        shown = ", ".join(report["mistakes"]["sheets"].values()) or "none to show"
+        print(f"mistakes: {sheets.counts['missed']} missed heroes under {SMALL_HERO_PIXELS} px, "
+              f"{sheets.counts['false']} false heroes ({shown})")
     return 0
 
 
