@@ -18,7 +18,8 @@ from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPo
 from rclpy.signals import SignalHandlerOptions
 
 from follow_me_seg.errors import FollowMeError
-from follow_me_seg.node_params import OneOf, ParamError, ParamSpec, Range, update_params, validate_params
+from follow_me_seg.node_params import ParamError, ParamSpec, update_params, validate_params
+from follow_me_seg.param_checks import OneOf, Range
 
 _RELIABILITY = {
     "sensor_data": ReliabilityPolicy.BEST_EFFORT,

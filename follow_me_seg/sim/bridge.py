@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from follow_me_seg.node_params import OneOf, ParamSpec, Range, not_empty
+from follow_me_seg.node_params import ParamSpec
+from follow_me_seg.param_checks import OneOf, Range, not_empty
 from follow_me_seg.sim.camera import Camera
 from follow_me_seg.sim.drone import DroneParams
 from follow_me_seg.sim.scenarios import SCENARIOS
