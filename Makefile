@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# 19 frames of the follow-me validation set (MIT licensed), shipped in the package
-IMAGES ?= follow_me_seg/demo_frames
+# 19 frames of the follow-me validation set and their masks (MIT licensed), shipped in the package;
+# for other frames: make demo IMAGES=/path/to/images MASKS= (or MASKS=/path/to/their/masks)
+DEMO_FRAMES := follow_me_seg/demo_frames
+IMAGES ?= $(DEMO_FRAMES)/images
+MASKS ?= $(DEMO_FRAMES)/masks
 OUT ?= out/demo
 
 .PHONY: demo test venv clean
@@ -18,9 +21,10 @@ $(VENV)/.installed: requirements.txt requirements-test.txt setup.py
 	touch $@
 
 demo: venv
-	$(VENV)/bin/infer --images "$(IMAGES)" --out "$(OUT)"
+	$(VENV)/bin/infer --images "$(IMAGES)" $(if $(MASKS),--masks "$(MASKS)") --out "$(OUT)"
 
 test: venv
+	$(VENV)/bin/ruff check follow_me_seg test launch setup.py
 	$(PY) -m pytest -q test
 
 clean:

@@ -14,12 +14,13 @@ everything (the follower sends a zero command on its way out) and exits non-zero
 import os
 
 from ament_index_python.packages import get_package_share_directory
-from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, IncludeLaunchDescription, OpaqueFunction, RegisterEventHandler
 from launch.event_handlers import OnProcessExit
 from launch.launch_description_sources import PythonLaunchDescriptionSource
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import LifecycleNode, Node
+
+from launch import LaunchDescription
 
 PACKAGE = "follow_me_seg"
 SHARE = get_package_share_directory(PACKAGE)
@@ -108,7 +109,7 @@ def _nodes(context):
             executable="follower_node", name="follower_node", **common, **restart,
             parameters=[arg["params_file"], managed],
             remappings=[("target", "segmentation_node/target"), ("target_point", "segmentation_node/target_point"),
-                        ("camera_info", camera_info)],
+                        ("target_mask", "segmentation_node/target_mask"), ("camera_info", camera_info)],
         ))
     if not respawn:
         actions += [RegisterEventHandler(OnProcessExit(target_action=node, on_exit=_stop_the_launch))

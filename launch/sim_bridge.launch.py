@@ -7,10 +7,11 @@ sim/hero_pose, and flies what it receives on cmd_vel. follow.launch.py includes 
 ``sim:=true``.
 """
 
-from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
+
+from launch import LaunchDescription
 
 PACKAGE = "follow_me_seg"
 SCENARIOS = ("straight", "zigzag", "stop_and_go", "crowd", "far_start", "lost")

@@ -28,7 +28,7 @@ def untrained_model_path(tmp_path_factory) -> Path:
     """A freshly initialised FCN saved as .keras (weights are seeded, not trained)."""
     import keras
 
-    from follow_me_seg.model import build_fcn
+    from follow_me_seg.learning.model import build_fcn
 
     keras.utils.set_random_seed(1)
     path = tmp_path_factory.mktemp("model") / "untrained.keras"
@@ -40,7 +40,7 @@ def write_pair(folder: Path, image_name: str, mask_name: str, ids: np.ndarray, s
     """Write one synthetic image/mask pair in the Udacity layout."""
     import cv2
 
-    from follow_me_seg.classes import class_ids_to_rgb
+    from follow_me_seg.core.classes import class_ids_to_rgb
 
     (folder / "images").mkdir(parents=True, exist_ok=True)
     (folder / "masks").mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import numpy as np
 def save_red_hero_model(path: str | Path) -> Path:
     import keras
 
-    from follow_me_seg.classes import HERO, INPUT_SIZE, NUM_CLASSES, PERSON
+    from follow_me_seg.core.classes import HERO, INPUT_SIZE, NUM_CLASSES, PERSON
 
     image = keras.Input((INPUT_SIZE, INPUT_SIZE, 3), name="image")
     logits = keras.layers.Conv2D(NUM_CLASSES, 1, name="colour_logits")(image)

@@ -59,11 +59,12 @@ def test_requirements_ros_hold_what_pip_adds_to_rosdep_with_the_pins_ros_needs()
 
 def test_demo_frames_ship_in_the_package_with_their_licence():
     frames = REPO / "follow_me_seg" / "demo_frames"
-    images = sorted(frames.glob("*.jpeg"))
+    images = sorted((frames / "images").glob("*.jpeg"))
     assert 15 <= len(images) <= 25
+    assert len(list((frames / "masks").glob("*.png"))) == len(images)
     assert "MIT License" in (frames / "LICENSE").read_text()
     readme = (frames / "README.md").read_text()
     assert all(image.stem in readme for image in images)  # each frame's provenance is listed
     setup = (REPO / "setup.py").read_text()
-    assert '"demo_frames/*.jpeg", "demo_frames/LICENSE"' in setup
-    assert "IMAGES ?= follow_me_seg/demo_frames" in (REPO / "Makefile").read_text()
+    assert '"demo_frames/images/*.jpeg", "demo_frames/masks/*.png", "demo_frames/LICENSE"' in setup
+    assert "IMAGES ?= $(DEMO_FRAMES)/images" in (REPO / "Makefile").read_text()

@@ -1,12 +1,13 @@
-"""Command-line tools (``ros2 run follow_me_seg <tool>`` or the plain console scripts)."""
+"""Command-line tools (``ros2 run follow_me_seg <tool>`` or the plain console scripts). May import every layer."""
 
 import argparse
 import sys
 from typing import Callable
 
-from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS
-from follow_me_seg.errors import FollowMeError
-from follow_me_seg.quiet_tf import silence_tensorflow
+from follow_me_seg.core.decoding import DEFAULT_MAX_IMAGE_PIXELS
+from follow_me_seg.core.errors import FollowMeError
+from follow_me_seg.core.quiet_tf import silence_tensorflow
+from follow_me_seg.inference.common import BACKENDS, DEVICES
 
 
 def describe_os_error(err: OSError) -> str:
@@ -14,6 +15,19 @@ def describe_os_error(err: OSError) -> str:
     paths = " -> ".join(str(p) for p in (err.filename, err.filename2) if p is not None)
     reason = err.strerror or str(err)
     return f"{paths}: {reason}" if paths else reason
+
+
+# optional runtimes: the module a tool imports -> how to install it
+EXTRAS = {"tensorflow": "pip install 'follow_me_seg[tf]'", "keras": "pip install 'follow_me_seg[tf]'",
+          "tensorboard": "pip install 'follow_me_seg[tf]'", "openvino": "pip install 'follow_me_seg[openvino]'"}
+
+
+def missing_extra(err: ModuleNotFoundError) -> str:
+    """One line for a missing optional runtime, naming the pip command; re-raise anything else."""
+    root = (err.name or "").split(".")[0]
+    if root not in EXTRAS:
+        raise err
+    return f"this needs {root}, which is not installed: {EXTRAS[root]}"
 
 
 def run_cli(main: Callable[[list[str] | None], int | None]) -> Callable[[], None]:
@@ -37,6 +51,9 @@ def run_cli(main: Callable[[list[str] | None], int | None]) -> Callable[[], None
         except OSError as err:
             print(f"error: {describe_os_error(err)}", file=sys.stderr)
             code = 2
+        except ModuleNotFoundError as err:
+            print(f"error: {missing_extra(err)}", file=sys.stderr)
+            code = 2
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             code = 130
@@ -57,3 +74,14 @@ def add_max_image_pixels(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-image-pixels", type=_pixel_count, default=DEFAULT_MAX_IMAGE_PIXELS, metavar="N",
                         help="largest width x height of a frame, checked on its header before decoding "
                              f"(default {DEFAULT_MAX_IMAGE_PIXELS}, 4096x4096)")
+
+
+def add_device(parser: argparse.ArgumentParser) -> None:
+    """The ``--device`` option of the tools that run the network."""
+    parser.add_argument("--device", default="auto", choices=DEVICES,
+                        help="TensorFlow device (gpu without a GPU is an error)")
+
+
+def add_backend(parser: argparse.ArgumentParser) -> None:
+    """The ``--backend`` option of the tools that run the engine (see the engine's ``auto`` rule)."""
+    parser.add_argument("--backend", default="auto", choices=BACKENDS, help="inference backend")

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_max_image_pixels, run_cli
-from follow_me_seg.errors import DataError
+from follow_me_seg.cli.arguments import count
+from follow_me_seg.core.errors import DataError
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -30,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--deltas", type=float, nargs=3, default=(-3.0, 3.0, 0.25), metavar=("FROM", "TO", "STEP"),
                    help="offsets tried, FROM to TO inclusive in STEPs (default -3 3 0.25)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=count(1, 4096), default=32)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
     low, high, step = args.deltas
@@ -38,15 +39,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--deltas must be FROM <= TO within [-20, 20] and a STEP > 0")
     if args.output.suffix != ".keras":
         p.error("--output must be a .keras file")
-    if args.batch_size < 1:
-        p.error("--batch-size must be at least 1")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg.atomic import atomic_path, check_output_folder, write_json_atomic
-    from follow_me_seg.dataset import find_pairs, load_pairs
+    from follow_me_seg.core.atomic_files import atomic_path, check_output_folder, write_json_atomic
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs
 
     if not args.model.is_file():
         raise DataError(f"model not found: {args.model}")
@@ -61,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     from tqdm import tqdm
 
-    from follow_me_seg import calibration
     from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.learning import calibration
 
     engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow")
     probs = np.concatenate([engine.predict_batch(images[i:i + args.batch_size]).astype(np.float16)
@@ -85,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})
     found = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in best["found"].items())
     print(f"hero-logit offset {best['delta']:+.2f}: shaped proxy {plain['shaped_score']:.4f} -> "
-          f"{best['shaped_score']:.4f}, pessimistic {plain['pessimistic_score']:.4f} -> {best['pessimistic_score']:.4f}, proxy {plain['proxy_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
+          f"{best['shaped_score']:.4f}, pessimistic {plain['pessimistic_score']:.4f} -> {best['pessimistic_score']:.4f}, "
+          f"proxy {plain['proxy_score']:.4f} -> {best['proxy_score']:.4f}; found by px: {found}; "
           f"false heroes {best['false_heroes']}/{best['hero_free_frames']}")
     print(f"model: {args.output}; report: {args.report / 'calibration.json'}, {args.report / 'hero_bias.png'}")
     return 0

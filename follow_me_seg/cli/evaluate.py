@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import add_max_image_pixels, run_cli
-from follow_me_seg.errors import DataError
-from follow_me_seg.scoring import EVAL_SETS
+from follow_me_seg.cli import add_device, add_max_image_pixels, run_cli
+from follow_me_seg.cli.arguments import count
+from follow_me_seg.core.errors import DataError
+from follow_me_seg.learning.scoring import EVAL_SETS
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -19,20 +20,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help=f"an images/ + masks/ folder, or a folder holding {', '.join(EVAL_SETS)}")
     p.add_argument("--out", type=Path, default=Path("evaluation"), help="folder for report.json and the PNGs")
     p.add_argument("--save-predictions", type=Path, metavar="DIR", help="write one predicted RGB mask per image here")
-    p.add_argument("--samples", type=int, default=4, help="frames per set in the PNG grid")
-    p.add_argument("--mistakes", type=int, default=24,
+    p.add_argument("--samples", type=count(0, 100), default=4, help="frames per set in the PNG grid")
+    p.add_argument("--mistakes", type=count(0, 1000), default=24,
                    help="tiles in missed_small_heroes.png and false_heroes.png (crops around each mistake); 0: none")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    p.add_argument("--batch-size", type=count(1, 4096), default=32)
+    add_device(p)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
-    if args.batch_size < 1 or args.samples < 0 or args.mistakes < 0:
-        p.error("--batch-size must be at least 1, --samples and --mistakes at least 0")
     return args
 
 
 def find_sets(data: Path) -> dict[str, Path]:
     """Map set name to folder: the three evaluation sets, or a single images/ + masks/ folder."""
+    if data.is_file():
+        raise DataError(f"not a folder: {data}")
     if not data.is_dir():
         raise DataError(f"folder not found: {data}")
     if (data / "images").is_dir() or (data / "masks").is_dir():
@@ -53,8 +54,8 @@ def save_grid(samples: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], pat
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from follow_me_seg.atomic import atomic_path
-    from follow_me_seg.classes import class_ids_to_rgb
+    from follow_me_seg.core.atomic_files import atomic_path
+    from follow_me_seg.core.classes import class_ids_to_rgb
 
     fig, axes = plt.subplots(len(samples), 3, figsize=(7.5, 2.5 * len(samples)), squeeze=False)
     for row, (title, image, gt, pred) in zip(axes, samples):
@@ -71,21 +72,22 @@ def save_grid(samples: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], pat
 
 def save_prediction(ids: np.ndarray, path: Path) -> None:
     """Write a predicted class map as an RGB PNG in the mask colours."""
-    from follow_me_seg.atomic import write_image_atomic
-    from follow_me_seg.classes import class_ids_to_rgb
+    from follow_me_seg.core.atomic_files import write_image_atomic
+    from follow_me_seg.core.classes import class_ids_to_rgb
 
     write_image_atomic(path, class_ids_to_rgb(ids)[:, :, ::-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg.atomic import check_output_folder, write_json_atomic
-    from follow_me_seg.dataset import find_pairs, load_pairs
-    from follow_me_seg.inference.engine import SegmentationEngine
-    from follow_me_seg.mistakes import SMALL_HERO_PIXELS, MistakeSheets
-    from follow_me_seg.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
-    from follow_me_seg.target import class_ids
     from tqdm import tqdm
+
+    from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
+    from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs
+    from follow_me_seg.learning.mistakes import SMALL_HERO_PIXELS, MistakeSheets
+    from follow_me_seg.learning.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
+    from follow_me_seg.perception.target import class_ids
 
     sets = find_sets(args.data)
     pairs = {name: find_pairs(folder) for name, folder in sets.items()}
@@ -190,7 +192,7 @@ def plot_detection_by_size(by_size: dict, path: Path, title: str = "") -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from follow_me_seg.atomic import atomic_path
+    from follow_me_seg.core.atomic_files import atomic_path
 
     names = list(by_size)
     rates = [by_size[n]["rate"] or 0.0 for n in names]

@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_max_image_pixels, run_cli
-from follow_me_seg.errors import FollowMeError
-from follow_me_seg.inference.export import QUANTIZATIONS
+from follow_me_seg.cli.arguments import count
+from follow_me_seg.core.errors import FollowMeError
+from follow_me_seg.inference.exporters import QUANTIZATIONS
 
 DEFAULT_CHECK_DATA = Path("../shared/data/followme/validation")
 
@@ -35,7 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--check-data", type=Path, default=DEFAULT_CHECK_DATA,
                    help="validation frames (or a folder holding images/) to check agreement on, bf16 included; "
                         "default: %(default)s, else the calibration frames, else random frames (bf16 then stays off)")
-    p.add_argument("--frames", type=int, default=300, help="how many calibration/check frames to use")
+    p.add_argument("--frames", type=count(1, 100_000), default=300, help="how many calibration/check frames to use")
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
     p.add_argument("--no-openvino", action="store_true", help="write the .tflite only")
@@ -43,8 +44,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
         p.error("--quantize int8 needs --calibration")
-    if args.frames < 1:
-        p.error("--frames must be at least 1")
     if args.out and Path(args.out).is_dir():
         raise FollowMeError(f"--out is an existing folder, not a .tflite file: {args.out}")
     if args.out and not args.out.endswith(".tflite"):
@@ -60,11 +59,11 @@ def print_check(name: str, check: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg.atomic import check_output_file
+    from follow_me_seg.core.atomic_files import check_output_file
     from follow_me_seg.inference.agreement import read_frames
     from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, info_path, litert_path
     from follow_me_seg.inference.engine import SegmentationEngine
-    from follow_me_seg.inference.export import compare, export_litert, export_openvino, keras_probabilities
+    from follow_me_seg.inference.exporters import compare, export_litert, export_openvino, keras_probabilities
     from follow_me_seg.inference.openvino_backend import openvino_installed
 
     model_path = Path(args.model) if args.model else default_model_path()

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from follow_me_seg.cli import run_cli
+from follow_me_seg.cli.arguments import count
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -19,11 +20,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", required=True, type=Path, help="follow-me data folder holding train/ and LICENSE")
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "sim" / "sprites",
                    help="output folder; default: the package's sim/sprites")
-    p.add_argument("--heroes", type=int, default=24, help="hero cut-outs")
-    p.add_argument("--people", type=int, default=40, help="other-person cut-outs")
+    p.add_argument("--heroes", type=count(1, 1000), default=24, help="hero cut-outs")
+    p.add_argument("--people", type=count(1, 1000), default=40, help="other-person cut-outs")
     args = p.parse_args(argv)
-    if args.heroes < 1 or args.people < 1:
-        p.error("--heroes and --people must be at least 1")
     return args
 
 

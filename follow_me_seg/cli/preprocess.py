@@ -6,16 +6,15 @@ import argparse
 from pathlib import Path
 
 from follow_me_seg.cli import run_cli
+from follow_me_seg.cli.arguments import count
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="preprocess", description=__doc__)
     p.add_argument("--raw", required=True, type=Path, help="a run folder holding IMG/, or a folder of such runs")
     p.add_argument("--out", required=True, type=Path, help="output folder (images/ and masks/ are created)")
-    p.add_argument("--jpeg-quality", type=int, default=95)
+    p.add_argument("--jpeg-quality", type=count(1, 100), default=95)
     args = p.parse_args(argv)
-    if not 1 <= args.jpeg_quality <= 100:
-        p.error("--jpeg-quality must be in 1..100")
     return args
 
 
@@ -24,9 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     import cv2
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import check_output_folder, write_image_atomic
-    from follow_me_seg.classes import HERO, PERSON, class_ids_to_rgb
-    from follow_me_seg.preprocess import convert_frame, find_frames, find_runs, output_names
+    from follow_me_seg.core.atomic_files import check_output_folder, write_image_atomic
+    from follow_me_seg.core.classes import HERO, PERSON, class_ids_to_rgb
+    from follow_me_seg.learning.captures import convert_frame, find_frames, find_runs, output_names
 
     runs = {run: find_frames(run) for run in find_runs(args.raw)}  # check everything before writing
     for folder in (args.out / "images", args.out / "masks"):

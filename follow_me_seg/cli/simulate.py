@@ -16,8 +16,9 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from follow_me_seg.cli import run_cli
-from follow_me_seg.control import ControlParams
+from follow_me_seg.cli import add_backend, add_device, run_cli
+from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, positive
+from follow_me_seg.control.law import ControlParams
 from follow_me_seg.sim.scenarios import SCENARIOS
 
 
@@ -37,12 +38,14 @@ def _override(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def control_params(overrides: list[tuple[str, str]]) -> ControlParams:
+def control_overrides(overrides: list[tuple[str, str]]) -> ControlParams:
     """The follower's defaults with ``overrides`` (name, YAML text) applied; a FollowMeError for a bad one."""
     import yaml
 
-    from follow_me_seg.errors import FollowMeError
-    from follow_me_seg.node_params import CONTROL_PARAMS, control_params as checked, validate_params
+    from follow_me_seg.control.law_parameters import CONTROL_PARAMS
+    from follow_me_seg.control.law_parameters import control_params as checked
+    from follow_me_seg.core.errors import FollowMeError
+    from follow_me_seg.core.param_spec import validate_params
 
     values = {spec.name: spec.default for spec in CONTROL_PARAMS}
     for name, text in overrides:
@@ -56,38 +59,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="simulate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scenario", type=_scenarios, default=["straight"],
                    help=f"one of {', '.join(SCENARIOS)}, a comma-separated list, or all")
-    p.add_argument("--episodes", type=int, default=5, help="episodes per scenario")
-    p.add_argument("--seconds", type=float, default=60.0, help="simulated seconds per episode")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    p.add_argument("--episodes", type=count(1, 1000), default=5, help="episodes per scenario")
+    p.add_argument("--seconds", type=positive(3600), default=60.0, help="simulated seconds per episode")
+    p.add_argument("--seed", type=count(0, 2**31 - 1), default=0, help="seed of every random choice")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--video", action="store_true", help="also write video_<scenario>.mp4 of the first episode")
-    p.add_argument("--rate", type=float, default=10.0, help="camera and control rate (Hz)")
-    p.add_argument("--start-distance", type=float, help="starting distance to the hero (m); default: the scenario's")
-    p.add_argument("--others", type=int, default=6, help="other people walking about")
-    p.add_argument("--wind", type=float, default=0.0, help="wind gusts, standard deviation (m/s)")
+    p.add_argument("--rate", type=positive(100), default=10.0, help="camera and control rate (Hz)")
+    p.add_argument("--start-distance", type=positive(200), help="starting distance to the hero (m); default: the scenario's")
+    p.add_argument("--others", type=count(0, 100), default=6, help="other people walking about")
+    p.add_argument("--wind", type=bounded(float, 0, 20), default=0.0, help="wind gusts, standard deviation (m/s)")
     p.add_argument("--param", type=_override, action="append", default=[], metavar="NAME=VALUE",
                    help="override a follower parameter (as in config/follow_me.yaml); repeatable")
     p.add_argument("--perception", choices=("engine", "truth"), default="engine",
                    help="engine: the network; truth: the rendered mask (perfect perception, to judge control alone)")
     p.add_argument("--model", default="", help="model file; default: the shipped model")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
-    p.add_argument("--backend", default="auto", choices=("auto", "tensorflow", "litert"))
-    p.add_argument("--threads", type=int, help="LiteRT CPU threads; default: every core")
+    add_device(p)
+    add_backend(p)
+    p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
+                   help="CPU threads of the LiteRT / OpenVINO engine; 0: the engine's auto (one thread)")
     args = p.parse_args(argv)
-    if args.episodes < 1 or args.seconds <= 0 or args.rate <= 0 or args.others < 0 or args.wind < 0:
-        p.error("--episodes must be >= 1, --seconds and --rate > 0, --others and --wind >= 0")
-    if args.start_distance is not None and args.start_distance <= 0:
-        p.error("--start-distance must be > 0")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    params = control_params(args.param)
+    params = control_overrides(args.param)
     from tqdm import tqdm
 
-    from follow_me_seg.atomic import write_json_atomic
-    from follow_me_seg.control import FollowController
+    from follow_me_seg.control.law import FollowController
+    from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.sim.drone import DroneParams
     from follow_me_seg.sim.loop import Perception, run_episode
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.sim.simulation import SimConfig, Simulation
     from follow_me_seg.sim.video import EpisodeVideo
 
+    check_output_folder(args.out)  # before the simulation, not after it
     engine = None
     if args.perception == "engine":
         engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)

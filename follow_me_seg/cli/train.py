@@ -4,50 +4,51 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 
 from follow_me_seg.cli import run_cli
-from follow_me_seg.errors import DataError
+from follow_me_seg.cli.arguments import bounded, count, fraction
+from follow_me_seg.core.errors import DataError
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="train", description=__doc__)
     p.add_argument("--data", required=True, type=Path, help="folder holding train/ and validation/ (images/ + masks/ each)")
     p.add_argument("--output", required=True, type=Path, help="run folder for models, logs and plots")
-    p.add_argument("--epochs", type=int, default=25)
-    p.add_argument("--steps-per-epoch", type=int, default=350)
-    p.add_argument("--validation-steps", type=int, default=50, help="validation batches per epoch (at most the whole set)")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
+    p.add_argument("--epochs", type=count(1, 10_000), default=25)
+    p.add_argument("--steps-per-epoch", type=count(1), default=350)
+    p.add_argument("--validation-steps", type=count(1), default=50, help="validation batches per epoch (at most the whole set)")
+    p.add_argument("--batch-size", type=count(1, 4096), default=64)
+    p.add_argument("--lr", type=bounded(float, 0, 1, low_open=True), default=1e-3, help="peak learning rate")
     p.add_argument("--schedule", choices=("cosine", "constant"), default="cosine",
                    help="cosine: short warm-up then cosine decay to 1%% of --lr")
-    p.add_argument("--class-weights", type=float, nargs=3, default=(1.0, 1.5, 4.0), metavar=("BG", "PERSON", "HERO"))
-    p.add_argument("--dice-weight", type=float, default=0.5, help="weight of the hero soft-Dice term (0 disables)")
-    p.add_argument("--strata", type=float, nargs=3, default=(0.35, 0.45, 0.2), metavar=("NONE", "FAR", "CLOSE"),
+    p.add_argument("--class-weights", type=bounded(float, 0, 1000), nargs=3, default=(1.0, 1.5, 4.0), metavar=("BG", "PERSON", "HERO"))
+    p.add_argument("--dice-weight", type=bounded(float, 0, 1000), default=0.5, help="weight of the hero soft-Dice term (0 disables)")
+    p.add_argument("--strata", type=fraction(), nargs=3, default=(0.35, 0.45, 0.2), metavar=("NONE", "FAR", "CLOSE"),
                    help="shares of each batch drawn from frames without the hero, with a far (4-399 px) and "
                         "with a close (400+ px) hero")
     p.add_argument("--no-strata", action="store_true", help="sample by --hero-fraction instead of --strata")
-    p.add_argument("--hard-negative-boost", type=float, default=10.0,
+    p.add_argument("--hard-negative-boost", type=bounded(float, 0, 1000), default=10.0,
                    help="with --strata: hero-free frames the model gives a false hero (re-mined every epoch) "
                         "are drawn this many times as often as the others; 0 disables")
-    p.add_argument("--hero-fraction", type=float, default=0.5,
+    p.add_argument("--hero-fraction", type=fraction(high_open=True), default=0.5,
                    help="with --no-strata: share of each batch drawn from frames with the hero (0: uniform)")
-    p.add_argument("--zoom-prob", type=float, default=0.5,
+    p.add_argument("--zoom-prob", type=fraction(), default=0.5,
                    help="share of training frames zoomed out (shrunk and mirrored outwards); 0 disables")
-    p.add_argument("--zoom-min-scale", type=float, default=0.5, help="smallest zoom-out factor, in [0.5, 1)")
-    p.add_argument("--paste-share", type=float, default=0.4,
+    p.add_argument("--zoom-min-scale", type=bounded(float, 0.5, 1, high_open=True), default=0.5,
+                   help="smallest zoom-out factor, in [0.5, 1)")
+    p.add_argument("--paste-share", type=fraction(high_open=True), default=0.4,
                    help="share of each batch that is a hero-free training frame with a far hero cut-out pasted in "
                         "(copy-paste); 0 disables")
-    p.add_argument("--paste-pixels", type=float, nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
+    p.add_argument("--paste-pixels", type=bounded(float, 1, 160 * 160), nargs=2, default=(6.0, 120.0), metavar=("MIN", "MAX"),
                    help="area range of a pasted hero (or person) in 160x160 pixels (drawn log-uniform)")
-    p.add_argument("--paste-brightness", type=float, nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
+    p.add_argument("--paste-brightness", type=bounded(float, 0, 1, low_open=True), nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
                    help="scale pasted cut-outs' colours by a random factor in this range (distant heroes in the "
                         "data are darker; 0.6 1.0 was tried, see the README); 1 1 keeps them")
-    p.add_argument("--paste-saturation", type=float, nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
+    p.add_argument("--paste-saturation", type=bounded(float, 0, 1, low_open=True), nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
                    help="scale pasted cut-outs' saturation by a random factor in this range (distant heroes are "
                         "duller; 0.3 0.9 was tried); 1 1 keeps it")
     p.add_argument("--no-paste-people", action="store_true",
@@ -55,32 +56,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-augment", action="store_true",
                    help="turn off copy-paste, zoom-out, flips and photometric jitter")
     p.add_argument("--init", type=Path, help="start from this model's weights (fine-tuning) instead of random ones")
-    p.add_argument("--bn-calibration-frames", type=int, default=640,
+    p.add_argument("--bn-calibration-frames", type=count(1, 100_000), default=640,
                    help="plain training frames used to re-estimate batch-norm statistics each epoch")
-    p.add_argument("--limit", type=int, default=0, help="use only the first N pairs of each split (smoke tests)")
+    p.add_argument("--limit", type=count(0), default=0, help="use only the first N pairs of each split (smoke tests)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --output")
     p.add_argument("--overwrite", action="store_true", help="replace the run (finished or not) in --output")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=count(0, 2**31 - 1), default=0)
     args = p.parse_args(argv)
-    for name in ("epochs", "steps_per_epoch", "validation_steps", "batch_size", "bn_calibration_frames"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be at least 1")
-    if not 0 <= args.hero_fraction < 1:
-        p.error("--hero-fraction must be in [0, 1)")
-    if args.hard_negative_boost < 0:
-        p.error("--hard-negative-boost must be at least 0")
-    if min(args.strata) < 0 or sum(args.strata) <= 0:
-        p.error("--strata must be three shares >= 0 with a positive sum")
-    if not 0 <= args.paste_share < 1:
-        p.error("--paste-share must be in [0, 1)")
-    if not 1 <= args.paste_pixels[0] <= args.paste_pixels[1]:
-        p.error("--paste-pixels must be MIN MAX with 1 <= MIN <= MAX")
-    for name in ("paste_brightness", "paste_saturation"):
+    if sum(args.strata) <= 0:
+        p.error("argument --strata: the three shares must have a positive sum")
+    for name in ("paste_pixels", "paste_brightness", "paste_saturation"):
         low, high = getattr(args, name)
-        if not 0 < low <= high <= 1:
-            p.error(f"--{name.replace('_', '-')} must be MIN MAX with 0 < MIN <= MAX <= 1")
-    if not 0 <= args.zoom_prob <= 1 or not 0.5 <= args.zoom_min_scale < 1:
-        p.error("--zoom-prob must be in [0, 1] and --zoom-min-scale in [0.5, 1)")
+        if low > high:
+            p.error(f"argument --{name.replace('_', '-')}: MIN must not exceed MAX, got {low:g} {high:g}")
     return args
 
 
@@ -91,15 +79,28 @@ def _split_dir(data: Path, name: str) -> Path:
     return folder
 
 
+def _init_weights(path: Path) -> list[np.ndarray]:
+    """The weights of the ``--init`` model, checked to be the follow-me FCN."""
+    from follow_me_seg.learning import training
+    from follow_me_seg.learning.model import build_fcn
+
+    model = build_fcn()
+    training.load_weights_from(model, path)
+    return model.get_weights()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from follow_me_seg import run_folder
-    from follow_me_seg.dataset import find_pairs, load_pairs
+    from follow_me_seg.core.model_files import check_keras_archive
+    from follow_me_seg.learning import run_folder
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs
 
+    if args.init is not None:
+        check_keras_archive(args.init, "--init model")
     train_pairs = find_pairs(_split_dir(args.data, "train"))
     val_pairs = find_pairs(_split_dir(args.data, "validation"))
-    if args.init is not None and not args.init.is_file():
-        raise DataError(f"--init model not found: {args.init}")
+    # everything this run reads is loaded and checked before --overwrite touches the run folder
+    init_weights = _init_weights(args.init) if args.init is not None else None
     if args.limit:
         train_pairs, val_pairs = train_pairs[: args.limit], val_pairs[: args.limit]
     if not run_folder.prepare(args.output, args.resume, args.overwrite):
@@ -113,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     import tensorflow as tf
 
-    from follow_me_seg import training
-    from follow_me_seg.copy_paste import DistantLook
-    from follow_me_seg.model import build_fcn
+    from follow_me_seg.learning import training
+    from follow_me_seg.learning.copy_paste import DistantLook
+    from follow_me_seg.learning.losses import WeightedCEDiceLoss
+    from follow_me_seg.learning.model import build_fcn
 
     keras.utils.set_random_seed(args.seed)
     train_x, train_y = load_pairs(train_pairs, desc="reading train")
@@ -126,13 +128,13 @@ def main(argv: list[str] | None = None) -> int:
 
     miner = None
     if args.hard_negative_boost and not args.no_strata:
-        from follow_me_seg.hard_negatives import HardNegativeMiner
+        from follow_me_seg.learning.hard_negatives import HardNegativeMiner
 
         miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
     bank = people = None
     if args.paste_share and not args.no_augment:
-        from follow_me_seg.classes import PERSON
-        from follow_me_seg.copy_paste import CutoutBank
+        from follow_me_seg.core.classes import PERSON
+        from follow_me_seg.learning.copy_paste import CutoutBank
 
         # training frames only: never paste validation people
         bank = CutoutBank.from_frames(train_x, train_y)
@@ -159,15 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     total_steps = args.epochs * args.steps_per_epoch
     with strategy.scope():
         model = build_fcn()
-        if args.init is not None:
-            training.load_weights_from(model, args.init)
+        if init_weights is not None:
+            model.set_weights(init_weights)
         lr = args.lr
         if args.schedule == "cosine":
             warmup = min(200, total_steps // 10)
             lr = keras.optimizers.schedules.CosineDecay(
                 args.lr / 10, total_steps - warmup, alpha=0.01, warmup_target=args.lr, warmup_steps=warmup
             )
-        loss = training.WeightedCEDiceLoss(args.class_weights, args.dice_weight)
+        loss = WeightedCEDiceLoss(args.class_weights, args.dice_weight)
         # XLA is a large win on GPUs but several times slower on CPUs (measured: 41 vs 389 ms/image).
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=bool(gpus))
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         training.PublishCheckpoints({".best.partial.keras": "best.keras", ".last.partial.keras": "last.keras",
                                      f"{run_folder.EPOCHS_DIR}/.epoch_{{epoch:02d}}.partial.keras":
                                      f"{run_folder.EPOCHS_DIR}/epoch_{{epoch:02d}}.keras"}, args.output),
+        # the run folder's replaced run goes once this run has published its first checkpoint
+        keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: run_folder.discard_replaced(args.output)),
         keras.callbacks.CSVLogger(csv_path, append=args.resume),
         training.PlotHistory(csv_path, args.output / "loss_curves.png"),
         keras.callbacks.TensorBoard(args.output / "tensorboard", update_freq="epoch"),

@@ -1,12 +1,13 @@
-"""Inference: the segmentation engine, its backends, the export of fast models and the benchmark.
+"""Inference: the segmentation engine and its backends (library code only; the tools are in ``cli``).
+
+May import ``core``, ``learning`` (the model, for folding) and ``perception``.
 
 * ``engine``: ``SegmentationEngine`` and the backend choice;
-* ``tensorflow_backend``, ``litert_backend``, ``openvino_backend``: one module per backend (the runner
-  behind the engine); ``pinning``: CPU threads pinned one per core;
-* ``common``: shapes, model files and the records written beside exported models;
+* ``tensorflow_backend``, ``litert_backend``, ``openvino_backend``: one runner per backend;
+  ``pinning``: CPU threads pinned one per core;
+* ``common``: device and backend choices, shapes, model files and export records;
 * ``folding``: the batch norms folded into the convolutions (exact);
-* ``export``: the LiteRT and OpenVINO models written beside a ``.keras`` file; ``agreement``: masks
+* ``exporters``: the LiteRT and OpenVINO models written beside a ``.keras`` file; ``agreement``: masks
   compared with Keras, and the rule a faster model must pass;
-* ``bench``: the ``bench`` tool, with ``loaded`` (a competing process) and ``peers`` (ONNX Runtime).
-* ``keras_backends``: the model's GPU figures under Keras 3 on JAX or PyTorch, where TensorFlow is absent.
+* ``loaded``, ``peers``: a competing process and ONNX Runtime, for the benchmark.
 """

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.decoding import DEFAULT_MAX_IMAGE_PIXELS
+from follow_me_seg.core.decoding import DEFAULT_MAX_IMAGE_PIXELS
 
 MIN_IDENTICAL_PIXELS = 0.999  # the agreement rule: at least this share of identical class pixels, and
 MAX_HERO_DIFFERS = 0  # the same hero decision on every frame
@@ -14,7 +14,7 @@ MAX_HERO_DIFFERS = 0  # the same hero decision on every frame
 
 def read_frames(folder: Path, count: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
     """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, at network size."""
-    from follow_me_seg.dataset import list_images, read_rgb, resize_frame
+    from follow_me_seg.core.image_files import list_images, read_rgb, resize_frame
 
     folder = folder / "images" if (folder / "images").is_dir() else folder
     files = list_images(folder)
@@ -24,8 +24,8 @@ def read_frames(folder: Path, count: int, max_pixels: int = DEFAULT_MAX_IMAGE_PI
 
 def mask_agreement(probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[float, int]:
     """Share of identical class pixels, and how many frames differ in whether the hero is found."""
-    from follow_me_seg.classes import HERO
-    from follow_me_seg.target import class_ids, extract_target
+    from follow_me_seg.core.classes import HERO
+    from follow_me_seg.perception.target import class_ids, extract_target
 
     same = float(np.mean(class_ids(probs_a) == class_ids(probs_b)))
     found = [[extract_target(p[..., HERO], p.shape[:2]).found for p in probs] for probs in (probs_a, probs_b)]

@@ -9,8 +9,10 @@ import platform
 from importlib import resources
 from pathlib import Path
 
-from follow_me_seg.classes import INPUT_SIZE, NUM_CLASSES
+from follow_me_seg.core.classes import INPUT_SIZE, NUM_CLASSES
 
+DEVICES = ("auto", "cpu", "gpu")
+BACKENDS = ("auto", "tensorflow", "litert", "openvino")
 FRAME_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
 PROBS_SHAPE = (INPUT_SIZE, INPUT_SIZE, NUM_CLASSES)
 

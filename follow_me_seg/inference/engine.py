@@ -21,19 +21,30 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.classes import INPUT_SIZE
-from follow_me_seg.dataset import resize_frame
-from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.core.classes import INPUT_SIZE
+from follow_me_seg.core.errors import FollowMeError, ModelError
+from follow_me_seg.core.image_files import resize_frame
 from follow_me_seg.inference.common import (
-    FRAME_SHAPE, cpu_threads, default_model_path, is_current, litert_path, openvino_path, read_info,
+    BACKENDS,
+    DEVICES,
+    FRAME_SHAPE,
+    cpu_threads,
+    default_model_path,
+    is_current,
+    litert_path,
+    openvino_path,
+    read_info,
 )
 from follow_me_seg.inference.litert_backend import litert_interpreter_class
 from follow_me_seg.inference.openvino_backend import (
-    PRECISIONS, bf16_agrees, cpu_has_bf16, measured_faster, openvino_installed,
+    PRECISIONS,
+    bf16_agrees,
+    cpu_has_bf16,
+    measured_faster,
+    openvino_installed,
 )
-from follow_me_seg.inference.tensorflow_backend import DEVICES, check_model_file, gpu_possible, select_device
+from follow_me_seg.inference.tensorflow_backend import check_model_file, gpu_possible, select_device
 
-BACKENDS = ("auto", "tensorflow", "litert", "openvino")
 EXPORTED = {"litert": ".tflite", "openvino": ".xml"}
 LABELS = {"litert": "LiteRT", "openvino": "OpenVINO"}
 RUNTIME_HINTS = {"litert": "pip install ai-edge-litert", "openvino": "pip install follow_me_seg[openvino]"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from follow_me_seg.model import SHIFT_FOLDED_INTO, build_fcn
+from follow_me_seg.learning.model import SHIFT_FOLDED_INTO, build_fcn
 
 
 def batch_norm_affine(layer: keras.layers.BatchNormalization) -> tuple[np.ndarray, np.ndarray]:

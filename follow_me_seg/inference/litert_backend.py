@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.classes import INPUT_SIZE
-from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.core.classes import INPUT_SIZE
+from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE
 from follow_me_seg.inference.pinning import can_pin, pin_new_threads, pinned_caller, thread_ids
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.errors import FollowMeError, ModelError
+from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE
 
 PRECISIONS = ("f32", "bf16")

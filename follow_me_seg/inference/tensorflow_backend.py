@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.classes import normalise
-from follow_me_seg.errors import FollowMeError, ModelError
-from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE, default_model_path
+from follow_me_seg.core.classes import normalise
+from follow_me_seg.core.errors import FollowMeError, ModelError
+from follow_me_seg.core.model_files import check_keras_archive
+from follow_me_seg.inference.common import DEVICES, FRAME_SHAPE, PROBS_SHAPE, default_model_path
 
-DEVICES = ("auto", "cpu", "gpu")
 GPU_DEVICE_FILES = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
 
 
@@ -40,11 +39,8 @@ def select_device(device: str = "auto") -> str:
 
 
 def check_model_file(path: Path) -> None:
-    """Fail fast, before the slow TensorFlow import, on a missing or obviously corrupt ``.keras`` file."""
-    if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
-    if not zipfile.is_zipfile(path):
-        raise ModelError(f"cannot load model (corrupt or not a Keras model): {path}")
+    """Fail fast, before the slow TensorFlow import, on a missing, corrupt or oversized ``.keras`` file."""
+    check_keras_archive(path)
 
 
 def load_model(path: str | os.PathLike | None = None):
@@ -52,8 +48,6 @@ def load_model(path: str | os.PathLike | None = None):
     path = Path(path) if path else default_model_path()
     check_model_file(path)
     import keras
-
-    from follow_me_seg import training  # noqa: F401  (registers the custom loss for loading)
 
     try:
         model = keras.saving.load_model(path, compile=False)

@@ -6,25 +6,14 @@ from rclpy.node import Node
 from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header
 
-from follow_me_seg.frames import FrameSource, FrameSourceError
-from follow_me_seg.image_msgs import fill_image
-from follow_me_seg.node_params import FRAME_SOURCE_PARAMS
+from follow_me_seg.nodes.callback_guard import CallbackGuard
+from follow_me_seg.nodes.image_messages import camera_info_fields, fill_image
+from follow_me_seg.nodes.node_parameters import FRAME_SOURCE_PARAMS
 from follow_me_seg.nodes.ros_common import LiveParameters, named_qos, restart_timer, run_node
-from follow_me_seg.projection import pinhole_k
+from follow_me_seg.perception.image_source import FrameSource, FrameSourceError
 
 NAME = "frame_source"
 WARN_PERIOD_S = 5.0
-
-
-def camera_info(header: Header, width: int, height: int, horizontal_fov_deg: float) -> CameraInfo:
-    """An ideal pinhole camera_info for the frame size (uncalibrated, K all zeros, when the FoV is 0)."""
-    k = pinhole_k(width, height, horizontal_fov_deg)
-    info = CameraInfo(header=header, width=width, height=height, distortion_model="plumb_bob")
-    info.d = [0.0] * 5
-    info.k = k
-    info.r = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
-    info.p = k[0:3] + [0.0] + k[3:6] + [0.0] + k[6:9] + [0.0]
-    return info
 
 
 class FrameSourceNode(Node):
@@ -37,6 +26,7 @@ class FrameSourceNode(Node):
         qos = named_qos("reliable", depth=1)
         self.image_pub = self.create_publisher(Image, "image", qos)
         self.info_pub = self.create_publisher(CameraInfo, "camera_info", qos)
+        self._tick = CallbackGuard(self.get_logger().error)(self._tick)  # a frame can never kill the node
         self.timer = self.create_timer(1.0 / p["publish_rate_hz"], self._tick)
         self.get_logger().info(f"publishing {self.source.path} at {p['publish_rate_hz']:g} Hz")
 
@@ -62,7 +52,7 @@ class FrameSourceNode(Node):
         header = Header(stamp=self.get_clock().now().to_msg(), frame_id=self.params["frame_id"])
         self.image_pub.publish(fill_image(Image(header=header), frame, "bgr8"))
         height, width = frame.shape[:2]
-        self.info_pub.publish(camera_info(header, width, height, self.params["horizontal_fov_deg"]))
+        self.info_pub.publish(CameraInfo(header=header, **camera_info_fields(width, height, self.params["horizontal_fov_deg"])))
 
 
 def main(args: list[str] | None = None) -> None:

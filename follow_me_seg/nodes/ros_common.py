@@ -17,9 +17,9 @@ from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 
-from follow_me_seg.errors import FollowMeError
-from follow_me_seg.node_params import ParamError, ParamSpec, update_params, validate_params
-from follow_me_seg.param_checks import OneOf, Range
+from follow_me_seg.core.errors import FollowMeError
+from follow_me_seg.core.param_checks import OneOf, Range
+from follow_me_seg.core.param_spec import ParamError, ParamSpec, update_params, validate_params
 
 _RELIABILITY = {
     "sensor_data": ReliabilityPolicy.BEST_EFFORT,

@@ -16,14 +16,20 @@ from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from std_msgs.msg import Header
 from vision_msgs.msg import Detection2D, Detection2DArray, ObjectHypothesisWithPose
 
-from follow_me_seg import frame_stats
-from follow_me_seg.callback_guard import CallbackGuard
+from follow_me_seg.core.classes import HERO_CLASS_ID
 from follow_me_seg.inference.common import file_sha256
 from follow_me_seg.inference.engine import SegmentationEngine
-from follow_me_seg.frame_processing import FrameResult, segment_frame
-from follow_me_seg.frame_stats import FrameStats
-from follow_me_seg.image_msgs import ImageMessageError, compressed_to_rgb, depth_to_metres, fill_image, image_to_rgb
-from follow_me_seg.node_params import SEGMENTATION_PARAMS
+from follow_me_seg.nodes import frame_stats
+from follow_me_seg.nodes.callback_guard import CallbackGuard
+from follow_me_seg.nodes.frame_stats import FrameStats
+from follow_me_seg.nodes.image_messages import (
+    ImageMessageError,
+    compressed_to_rgb,
+    depth_to_metres,
+    fill_image,
+    image_to_rgb,
+)
+from follow_me_seg.nodes.node_parameters import SEGMENTATION_PARAMS
 from follow_me_seg.nodes.ros_common import (
     SUCCESS,
     LiveParameters,
@@ -34,13 +40,14 @@ from follow_me_seg.nodes.ros_common import (
     stamp_seconds,
     transition,
 )
-from follow_me_seg.overlay import draw_overlay
-from follow_me_seg.projection import hero_point
-from follow_me_seg.stamp_pairing import StampedBuffer
-from follow_me_seg.target import Target
+from follow_me_seg.nodes.stamp_checks import FUTURE, StampChecks
+from follow_me_seg.nodes.stamp_pairing import StampedBuffer
+from follow_me_seg.perception.overlay import draw_overlay
+from follow_me_seg.perception.pipeline import FrameResult, segment_frame
+from follow_me_seg.perception.projection import hero_point
+from follow_me_seg.perception.target import Target
 
 NAME = "segmentation_node"
-HERO_CLASS_ID = "hero"
 WARN_PERIOD_S = 5.0
 STATS_WINDOW_S = 5.0
 _LEVELS = {frame_stats.OK: DiagnosticStatus.OK, frame_stats.WARN: DiagnosticStatus.WARN}
@@ -75,7 +82,7 @@ class SegmentationNode(LifecycleNode):
         self._outputs: dict = {}
         self._subscriptions_active: list = []
         self._diagnostics_timer = None
-        self._last_stamp = 0.0
+        self._frame_stamps, self._partner_stamps = StampChecks(), StampChecks()
         self._depth: StampedBuffer[Image] = StampedBuffer()
         self._camera_info: StampedBuffer[CameraInfo] = StampedBuffer()
 
@@ -140,7 +147,7 @@ class SegmentationNode(LifecycleNode):
             self._diagnostics_timer = None
         self._depth.clear()
         self._camera_info.clear()
-        self._last_stamp = 0.0
+        self._frame_stamps.reset()
 
     def _free(self) -> None:
         for publisher in self._outputs.values():
@@ -183,25 +190,25 @@ class SegmentationNode(LifecycleNode):
         self._process(rgb, msg.header)
 
     def _on_depth(self, msg: Image) -> None:
-        self._depth.add(stamp_seconds(msg.header.stamp), msg)
+        self._add_partner(self._depth, msg, "depth image")
 
     def _on_camera_info(self, msg: CameraInfo) -> None:
-        self._camera_info.add(stamp_seconds(msg.header.stamp), msg)
+        self._add_partner(self._camera_info, msg, "camera_info")
 
-    def _is_late(self, header: Header) -> bool:
-        """Out of order (older than the last frame) or older than max_frame_age_s; unstamped frames pass."""
-        stamp = stamp_seconds(header.stamp)
-        if stamp == 0.0:
-            return False
-        max_age = self.params["max_frame_age_s"]
-        late = stamp < self._last_stamp or (max_age > 0 and now_seconds(self) - stamp > max_age)
-        if not late:
-            self._last_stamp = stamp
-        return late
+    def _add_partner(self, buffer: StampedBuffer, msg, what: str) -> None:
+        stamp = stamp_seconds(msg.header.stamp)
+        if self._partner_stamps.future(stamp, now_seconds(self), self.params["future_tolerance_s"]):
+            self._warn(f"ignoring a {what} stamped {stamp - now_seconds(self):.3f} s in the future")
+            return
+        buffer.add(stamp, msg)
 
     def _process(self, rgb, header: Header) -> None:
-        if self._is_late(header):
+        stamp, now = stamp_seconds(header.stamp), now_seconds(self)
+        reason = self._frame_stamps.frame(stamp, now, self.params["future_tolerance_s"], self.params["max_frame_age_s"])
+        if reason is not None:
             self.stats.frame_dropped()
+            if reason == FUTURE:
+                self._warn(f"dropping a frame stamped {stamp - now:.3f} s in the future")
             return
         started = time.perf_counter()
         p, out = self.params, self._outputs
@@ -249,7 +256,9 @@ class SegmentationNode(LifecycleNode):
 
     def _publish_diagnostics(self) -> None:
         report = self.stats.report(now_seconds(self))
-        values = [KeyValue(key=k, value=v) for k, v in report.values]
+        counts = report.values + self._frame_stamps.values("frames") + [
+            ("partners_future", str(self._partner_stamps.counts[FUTURE]))]
+        values = [KeyValue(key=k, value=v) for k, v in counts]
         values += [KeyValue(key="device", value=str(self.engine.device)),
                    KeyValue(key="backend", value=str(self.engine.backend)),
                    KeyValue(key="model", value=str(self.engine.model_path)),

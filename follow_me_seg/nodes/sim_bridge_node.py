@@ -16,10 +16,9 @@ from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header
 from std_srvs.srv import SetBool
 
-from follow_me_seg.image_msgs import fill_image
-from follow_me_seg.nodes.frame_source_node import camera_info
+from follow_me_seg.nodes.image_messages import camera_info_fields, fill_image
 from follow_me_seg.nodes.ros_common import LiveParameters, named_qos, now_seconds, run_node
-from follow_me_seg.sim.bridge import SIM_BRIDGE_PARAMS, depth_image_fields, sim_config, yaw_quaternion
+from follow_me_seg.nodes.sim_bridge_support import SIM_BRIDGE_PARAMS, sim_config, yaw_quaternion
 from follow_me_seg.sim.simulation import Simulation
 
 NAME = "sim_bridge"
@@ -72,11 +71,8 @@ class SimBridgeNode(Node):
         p, frame = self.params, self.sim.render()
         header = Header(stamp=self.get_clock().now().to_msg(), frame_id=p["frame_id"])
         self.image_pub.publish(fill_image(Image(header=header), frame.rgb, "rgb8"))
-        self.info_pub.publish(camera_info(header, p["width"], p["height"], math.degrees(p["horizontal_fov"])))
-        depth = Image(header=header)
-        for name, value in depth_image_fields(frame.depth).items():
-            setattr(depth, name, value)
-        self.depth_pub.publish(depth)
+        self.info_pub.publish(CameraInfo(header=header, **camera_info_fields(p["width"], p["height"], math.degrees(p["horizontal_fov"]))))
+        self.depth_pub.publish(fill_image(Image(header=header), frame.depth, "32FC1"))
         world = Header(stamp=header.stamp, frame_id=p["world_frame"])
         drone, hero = self.sim.drone.state, self.sim.world.hero
         self.drone_pub.publish(self._pose(world, drone.x, drone.y, drone.z, drone.yaw))

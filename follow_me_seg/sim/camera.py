@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from follow_me_seg.projection import pinhole_k
+from follow_me_seg.perception.projection import pinhole_k
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from follow_me_seg.atomic import write_image_atomic, write_text_atomic
-from follow_me_seg.classes import BACKGROUND, HERO, PERSON
-from follow_me_seg.dataset import Pair, find_pairs, read_mask, read_rgb
-from follow_me_seg.errors import DataError
+from follow_me_seg.core.atomic_files import write_image_atomic, write_text_atomic
+from follow_me_seg.core.classes import BACKGROUND, HERO, PERSON
+from follow_me_seg.core.errors import DataError
+from follow_me_seg.core.image_files import read_rgb
+from follow_me_seg.learning.dataset import Pair, find_pairs, read_mask
 
 KINDS = {"hero": HERO, "person": PERSON}
 MIN_HEIGHT_PX = {"hero": 60, "person": 40}

@@ -12,11 +12,11 @@ from typing import Callable
 
 import numpy as np
 
-from follow_me_seg.classes import HERO
-from follow_me_seg.control import Command, FollowController
-from follow_me_seg.frame_processing import FrameResult, segment_frame
-from follow_me_seg.projection import hero_point
-from follow_me_seg.target import extract_target
+from follow_me_seg.control.law import Command, FollowController
+from follow_me_seg.core.classes import HERO
+from follow_me_seg.perception.pipeline import FrameResult, segment_frame
+from follow_me_seg.perception.projection import hero_point
+from follow_me_seg.perception.target import extract_target
 from follow_me_seg.sim.render import Frame
 from follow_me_seg.sim.simulation import Simulation
 

@@ -16,7 +16,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from follow_me_seg.classes import BACKGROUND, HERO, PERSON
+from follow_me_seg.core.classes import BACKGROUND, HERO, PERSON
 from follow_me_seg.sim.camera import Camera
 from follow_me_seg.sim.sprites import SpriteBank
 from follow_me_seg.sim.world import PERSON_HEIGHT_M, Walker

@@ -9,7 +9,7 @@ import os
 from dataclasses import astuple, fields
 from typing import Sequence
 
-from follow_me_seg.atomic import atomic_path, write_text_atomic
+from follow_me_seg.core.atomic_files import atomic_path, write_text_atomic
 from follow_me_seg.sim.loop import StepRecord
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from follow_me_seg.errors import FollowMeError
+from follow_me_seg.core.errors import FollowMeError
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from follow_me_seg.atomic import atomic_path
-from follow_me_seg.errors import FollowMeError
-from follow_me_seg.frame_processing import FrameResult
-from follow_me_seg.overlay import draw_overlay
+from follow_me_seg.core.atomic_files import atomic_path
+from follow_me_seg.core.errors import FollowMeError
+from follow_me_seg.perception.overlay import draw_overlay
+from follow_me_seg.perception.pipeline import FrameResult
 from follow_me_seg.sim.loop import StepRecord
 from follow_me_seg.sim.render import Frame
 from follow_me_seg.sim.simulation import Simulation

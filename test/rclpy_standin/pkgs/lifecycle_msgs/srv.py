@@ -1,5 +1,6 @@
-from lifecycle_msgs.msg import State, Transition
 from rosidl_standin import Message
+
+from lifecycle_msgs.msg import State, Transition
 
 
 class ChangeState:

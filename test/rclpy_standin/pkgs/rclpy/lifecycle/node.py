@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import lifecycle_msgs.msg
 import lifecycle_msgs.srv
+
 from rclpy.lifecycle.managed_entity import ManagedEntity, TransitionCallbackReturn
 from rclpy.lifecycle.publisher import LifecyclePublisher
 from rclpy.node import Node
