@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_max_image_pixels, run_cli
-from follow_me_seg.cli.arguments import count
+from follow_me_seg.cli.arguments import bounded, count
 from follow_me_seg.core.errors import DataError
+
+MAX_OFFSETS = 1001  # hero-logit offsets one calibration may try
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -28,15 +30,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", required=True, type=Path, help="validation images/ + masks/ folder")
     p.add_argument("--output", required=True, type=Path, help="where to write the calibrated model (.keras)")
     p.add_argument("--report", type=Path, default=Path("calibration"), help="folder for calibration.json and hero_bias.png")
-    p.add_argument("--deltas", type=float, nargs=3, default=(-3.0, 3.0, 0.25), metavar=("FROM", "TO", "STEP"),
+    p.add_argument("--deltas", type=bounded(float, -20, 20), nargs=3, default=(-3.0, 3.0, 0.25), metavar=("FROM", "TO", "STEP"),
                    help="offsets tried, FROM to TO inclusive in STEPs (default -3 3 0.25)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
     low, high, step = args.deltas
-    if not (step > 0 and low <= high and abs(low) <= 20 and abs(high) <= 20):
-        p.error("--deltas must be FROM <= TO within [-20, 20] and a STEP > 0")
+    if not (step > 0 and low <= high):
+        p.error("argument --deltas: must be FROM <= TO and a STEP > 0")
+    if (high - low) / step + 1 > MAX_OFFSETS:
+        p.error(f"argument --deltas: {int((high - low) / step) + 1} offsets, more than the {MAX_OFFSETS} allowed "
+                "(take a larger STEP)")
     if args.output.suffix != ".keras":
         p.error("--output must be a .keras file")
     return args
@@ -45,24 +50,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.core.atomic_files import atomic_path, check_output_folder, write_json_atomic
+    from follow_me_seg.core.model_files import check_keras_archive
     from follow_me_seg.learning.dataset import find_pairs, load_pairs
 
-    if not args.model.is_file():
-        raise DataError(f"model not found: {args.model}")
+    check_keras_archive(args.model)
     if args.output.exists() and not args.overwrite:
         raise DataError(f"--output exists: {args.output} (give --overwrite to replace it)")
     if args.output.resolve() == args.model.resolve():
         raise DataError("--output must not be the --model file: write the calibrated model beside it")
     check_output_folder(args.output.parent)
     check_output_folder(args.report)
-    images, labels = load_pairs(find_pairs(args.data), desc="reading validation", max_pixels=args.max_image_pixels)
+    pairs = find_pairs(args.data)
 
-    import keras
     from tqdm import tqdm
 
     from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.inference.tensorflow_backend import load_model
     from follow_me_seg.learning import calibration
 
+    model = load_model(args.model)
+    calibration.check_classifier(model, args.model)  # before the predictions, not after them
+    images, labels = load_pairs(pairs, desc="reading validation", max_pixels=args.max_image_pixels)
     engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow")
     probs = np.concatenate([engine.predict_batch(images[i:i + args.batch_size]).astype(np.float16)
                             for i in tqdm(range(0, len(images), args.batch_size), desc="predicting", unit="batch")])
@@ -72,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     best = calibration.best_row(rows)
     plain = next((r for r in rows if r["delta"] == 0.0), None) or calibration.sweep(probs, labels, [0.0])[0]
 
-    model = keras.models.load_model(args.model, compile=False)
     calibration.add_hero_bias(model, best["delta"])
     with atomic_path(args.output) as tmp:
         model.save(tmp)

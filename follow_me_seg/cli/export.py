@@ -40,6 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--plain", action="store_true",
                    help="convert the graph as it is, without folding the batch norms (slower; for comparison)")
     p.add_argument("--no-openvino", action="store_true", help="write the .tflite only")
+    p.add_argument("--overwrite", action="store_true", help="replace exported files that are already there")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
     if args.quantize == "int8" and not args.calibration:
@@ -61,14 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.core.atomic_files import check_output_file
     from follow_me_seg.inference.agreement import read_frames
-    from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, info_path, litert_path
+    from follow_me_seg.inference.common import FRAME_SHAPE, default_model_path, exported_files, info_path, litert_path
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.inference.exporters import compare, export_litert, export_openvino, keras_probabilities
     from follow_me_seg.inference.openvino_backend import openvino_installed
 
     model_path = Path(args.model) if args.model else default_model_path()
     out_path = Path(args.out) if args.out else litert_path(model_path)
-    for path in (out_path, info_path(out_path)):
+    with_openvino = not (args.no_openvino or args.quantize != "none" or args.plain) and openvino_installed()
+    outputs = [out_path] + (exported_files(out_path.with_suffix(".xml")) if with_openvino else [])
+    outputs += [info_path(path) for path in outputs if path.suffix != ".bin"]
+    existing = [str(path) for path in outputs if path.exists()]
+    if existing and not args.overwrite:
+        raise FollowMeError(f"{', '.join(existing)} already exist: pass --overwrite to replace them")
+    for path in outputs:
         check_output_file(path)
     calibration = read_frames(args.calibration, args.frames, args.max_image_pixels) if args.calibration else None
     info = export_litert(model_path, out_path, args.quantize, calibration, args.plain)
@@ -77,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     check_dir = args.check_data if args.check_data.is_dir() else args.calibration
     frames = read_frames(check_dir, args.frames, args.max_image_pixels) if check_dir else calibration
     if frames is None:
-        print("no validation frames: checking on random frames, bf16 not checked")
-        frames = np.random.default_rng(0).integers(0, 256, (8, *FRAME_SHAPE), np.uint8)
+        print(f"no validation frames: checking on {args.frames} random frames, bf16 not checked")
+        frames = np.random.default_rng(0).integers(0, 256, (args.frames, *FRAME_SHAPE), np.uint8)
     reference = keras_probabilities(model_path, frames)
     print_check("LiteRT", compare(reference, SegmentationEngine(out_path, backend="litert").predict_batch(frames)))
 
-    if args.no_openvino or args.quantize != "none" or args.plain or not openvino_installed():
+    if not with_openvino:
         return 0
     xml_path = out_path.with_suffix(".xml")
     info = export_openvino(model_path, out_path, xml_path, frames, reference, real_frames=check_dir is not None)

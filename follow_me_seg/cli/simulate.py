@@ -40,18 +40,16 @@ def _override(text: str) -> tuple[str, str]:
 
 def control_overrides(overrides: list[tuple[str, str]]) -> ControlParams:
     """The follower's defaults with ``overrides`` (name, YAML text) applied; a FollowMeError for a bad one."""
-    import yaml
-
     from follow_me_seg.control.law_parameters import CONTROL_PARAMS
     from follow_me_seg.control.law_parameters import control_params as checked
     from follow_me_seg.core.errors import FollowMeError
-    from follow_me_seg.core.param_spec import validate_params
+    from follow_me_seg.core.param_spec import parse_value, validate_params
 
     values = {spec.name: spec.default for spec in CONTROL_PARAMS}
     for name, text in overrides:
         if name not in values:
             raise FollowMeError(f"--param {name}: not a follower parameter ({', '.join(values)})")
-        values[name] = yaml.safe_load(text)
+        values[name] = parse_value(name, text)
     return checked(validate_params(CONTROL_PARAMS, values))
 
 
@@ -78,6 +76,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="CPU threads of the LiteRT / OpenVINO engine; 0: the engine's auto (one thread)")
     args = p.parse_args(argv)
+    if args.seconds * args.rate < 1:
+        p.error(f"argument --seconds: {args.seconds:g} s at --rate {args.rate:g} Hz is less than one step")
     return args
 
 

@@ -67,3 +67,28 @@ def update_params(specs: Sequence[ParamSpec], current: Mapping[str, Any], change
         if by_name[name].read_only and value != current[name]:
             raise ParamError(f"parameter {name} is read-only (set it at start-up)")
     return validate_params(specs, {**current, **relevant})
+
+
+MAX_VALUE_CHARS = 100  # a parameter value given as text (a number, true/false, a short string)
+
+
+def parse_value(name: str, text: str) -> Any:
+    """A parameter value from YAML text, as ``--param NAME=VALUE`` or a launch argument gives it.
+
+    Only a single scalar of at most ``MAX_VALUE_CHARS`` characters is read (no lists or maps, so
+    no aliases to expand), so no text can cost more than its length; errors quote a bounded part of it.
+    """
+    import yaml
+
+    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+    if len(text) > MAX_VALUE_CHARS:
+        raise ParamError(f"parameter {name}: value of {len(text)} characters, at most {MAX_VALUE_CHARS}: {shown}")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        raise ParamError(f"parameter {name}: not a YAML value ({type(err).__name__}): {shown}") from None
+    if node is None:
+        return ""
+    if not isinstance(node, yaml.ScalarNode):
+        raise ParamError(f"parameter {name}: a single number, true/false or string is needed: {shown}")
+    return yaml.SafeLoader(text).construct_object(node)

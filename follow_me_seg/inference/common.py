@@ -51,6 +51,26 @@ def read_info(exported: Path) -> dict:
     return info if isinstance(info, dict) else {}
 
 
+def exported_files(exported: str | os.PathLike) -> list[Path]:
+    """The files of an exported model: the ``.tflite``, or the ``.xml`` and its ``.bin``."""
+    exported = Path(exported)
+    return [exported, exported.with_suffix(".bin")] if exported.suffix == ".xml" else [exported]
+
+
+def file_hashes(exported: str | os.PathLike) -> dict[str, str]:
+    """SHA-256 of each file of an exported model, by file name (what ``export`` records)."""
+    return {path.name: file_sha256(path) for path in exported_files(exported)}
+
+
+def is_intact(exported: Path) -> bool:
+    """True when every file of ``exported`` has the SHA-256 that ``export`` recorded beside it."""
+    recorded = read_info(exported).get("sha256")
+    try:
+        return isinstance(recorded, dict) and recorded == file_hashes(exported)
+    except OSError:
+        return False
+
+
 def is_current(exported: Path, keras_path: Path) -> bool:
     """True when ``exported`` was exported from the ``.keras`` file as it is now."""
     recorded = read_info(exported).get("source_sha256")

@@ -16,8 +16,10 @@ current and a LiteRT runtime is installed; else TensorFlow.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -31,6 +33,7 @@ from follow_me_seg.inference.common import (
     cpu_threads,
     default_model_path,
     is_current,
+    is_intact,
     litert_path,
     openvino_path,
     read_info,
@@ -74,14 +77,17 @@ def _usable_precision(xml_path: Path, precision: str) -> str:
     return precision
 
 
-def choose_backend(
+def backend_candidates(
     model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32"
-) -> tuple[str, Path, str]:
-    """The backend an engine would use, the file it would load and its precision (module docstring).
+) -> tuple[list[tuple[str, Path, str]], list[str]]:
+    """The (backend, file, precision) an engine tries, in order, and why exported models were skipped.
 
     ``model_path`` may name the ``.keras`` file (an exported model beside it is used only while
-    current) or an exported ``.tflite`` / ``.xml`` file (used as it is). ``precision`` ``bf16``
-    applies to OpenVINO only, where ``export`` recorded that it agrees; elsewhere ``auto`` runs f32.
+    current: exported from the ``.keras`` file as it is now, and its files with the SHA-256 that
+    ``export`` recorded) or an exported ``.tflite`` / ``.xml`` file (used as it is, but checked against
+    its record where there is one). ``precision`` ``bf16`` applies to OpenVINO only, where ``export``
+    recorded that it agrees; elsewhere ``auto`` runs f32. A named backend is the only candidate; ``auto``
+    ends with TensorFlow, the fall-back when an exported model fails to load or to run.
     """
     if backend not in BACKENDS:
         raise FollowMeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -99,6 +105,9 @@ def choose_backend(
     def current(name: str) -> bool:
         return name == named or is_current(files[name], keras_path)
 
+    def intact(name: str) -> bool:
+        return is_intact(files[name]) or (name == named and "sha256" not in read_info(files[name]))
+
     if backend in EXPORTED:
         path = files[backend]
         if device == "gpu":
@@ -108,25 +117,46 @@ def choose_backend(
         if not current(backend):
             raise ModelError(f"{LABELS[backend]} model {path} was not exported from {keras_path} as it is now "
                              f"(its .json is missing or names another model): re-run export --model {keras_path}")
+        if not intact(backend):
+            raise ModelError(f"{LABELS[backend]} model {path} does not match the checksum export recorded "
+                             f"(damaged or changed): re-run export --model {keras_path} --overwrite")
         if not _runtime_installed(backend):
             raise FollowMeError(f"backend {backend!r} needs its runtime: {RUNTIME_HINTS[backend]}")
         if backend == "openvino" and _usable_precision(path, precision) != precision:
             raise ModelError(f"bf16 is not allowed for {path}: export found its masks disagree with Keras, "
                              "or this CPU has no bf16")
-        return backend, path, precision if backend == "openvino" else "f32"
-    usable = [] if backend == "tensorflow" else [name for name in (named,) if name] or [
-        name for name in EXPORTED if files[name].is_file() and current(name) and _runtime_installed(name)
-    ]
-    if not usable or not (device == "cpu" or not gpu_possible() or select_device(device) == "/CPU:0"):
-        # TensorFlow is imported only where a GPU could be there
-        return "tensorflow", keras_path, "f32"
+        return [(backend, path, precision if backend == "openvino" else "f32")], []
+    tensorflow = [("tensorflow", keras_path, "f32")]
+    if backend == "tensorflow" or not (device == "cpu" or not gpu_possible() or select_device(device) == "/CPU:0"):
+        return tensorflow, []  # TensorFlow is imported only where a GPU could be there
+    skipped, usable = [], []
+    for name in [named] if named else list(EXPORTED):
+        if not (files[name].is_file() and current(name) and _runtime_installed(name)):
+            continue
+        if intact(name):
+            usable.append(name)
+        else:
+            skipped.append(f"{LABELS[name]} model {files[name]} does not match the checksum export recorded "
+                           "(damaged or changed): not used")
+    ranked = [("litert", files["litert"], "f32")] if "litert" in usable else []
     if "openvino" in usable:
-        ov_precision = _usable_precision(files["openvino"], precision)
-        if named == "openvino" or "litert" not in usable or measured_faster(read_info(files["openvino"]), ov_precision):
-            return "openvino", files["openvino"], ov_precision
-    if "litert" in usable:
-        return "litert", files["litert"], "f32"
-    return "tensorflow", keras_path, "f32"
+        openvino = ("openvino", files["openvino"], _usable_precision(files["openvino"], precision))
+        faster = named == "openvino" or not ranked or measured_faster(read_info(files["openvino"]), openvino[2])
+        ranked.insert(0 if faster else len(ranked), openvino)
+    if keras_path.is_file() or not ranked:
+        ranked += tensorflow
+    return ranked, skipped
+
+
+def choose_backend(
+    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32"
+) -> tuple[str, Path, str]:
+    """The backend an engine would try first, the file it would load and its precision (see backend_candidates)."""
+    return backend_candidates(model_path, device, backend, precision)[0][0]
+
+
+def _stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 class SegmentationEngine:
@@ -150,30 +180,47 @@ class SegmentationEngine:
         pin: bool = DEFAULT_PIN,
         precision: str = "f32",
         warm_up: bool = True,
+        warn: Callable[[str], None] = _stderr,
     ):
         if threads is not None and threads < 0:  # None (the former default) is auto too
             raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
-        self.backend, self.model_path, self.precision = choose_backend(model_path, device, backend, precision)
+        candidates, skipped = backend_candidates(model_path, device, backend, precision)
+        for message in skipped:
+            warn(message)
         self.threads = threads or auto_threads()
         self._lock = threading.Lock()
+        for index, (self.backend, self.model_path, self.precision) in enumerate(candidates):
+            last = index == len(candidates) - 1
+            try:
+                self._runner = self._load(device, pin)
+                if warm_up:
+                    self.warm_up()  # a model that loads but cannot run fails here, not on the first real frame
+                return
+            except FollowMeError:
+                if last:
+                    raise
+            except (RuntimeError, ValueError, OSError) as err:  # the runtimes' own errors on a damaged model
+                if last:
+                    raise ModelError(f"cannot run {LABELS.get(self.backend, self.backend)} model {self.model_path}: "
+                                     f"{type(err).__name__}: {str(err).strip()[:200]}") from None
+            warn(f"{LABELS.get(self.backend, self.backend)} model {self.model_path} failed to load or run: "
+                 f"falling back to {candidates[index + 1][0]}")
+
+    def _load(self, device: str, pin: bool):
         if self.backend == "tensorflow":
             from follow_me_seg.inference.tensorflow_backend import TensorFlowRunner
 
             check_model_file(self.model_path)
             self.device = select_device(device)
-            self._runner = TensorFlowRunner(self.model_path, self.device)
-        elif self.backend == "litert":
+            return TensorFlowRunner(self.model_path, self.device)
+        self.device = "/CPU:0"
+        if self.backend == "litert":
             from follow_me_seg.inference.litert_backend import LiteRTRunner
 
-            self.device = "/CPU:0"
-            self._runner = LiteRTRunner(self.model_path, self.threads, pin)
-        else:
-            from follow_me_seg.inference.openvino_backend import OpenVINORunner
+            return LiteRTRunner(self.model_path, self.threads, pin)
+        from follow_me_seg.inference.openvino_backend import OpenVINORunner
 
-            self.device = "/CPU:0"
-            self._runner = OpenVINORunner(self.model_path, self.threads, pin, self.precision)
-        if warm_up:
-            self.warm_up()
+        return OpenVINORunner(self.model_path, self.threads, pin, self.precision)
 
     def warm_up(self) -> None:
         """Run one blank frame so that the first real frame pays no tracing or allocation cost."""

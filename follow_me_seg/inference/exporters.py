@@ -10,6 +10,7 @@ and bf16 and its speed against LiteRT.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -90,6 +91,7 @@ def export_litert(
     info = {
         "source": model_path.name,
         "source_sha256": file_sha256(model_path),
+        "sha256": {Path(out_path).name: hashlib.sha256(flatbuffer).hexdigest()},
         "quantize": quantize,
         **edits,
         "tensorflow": tf.__version__,
@@ -147,7 +149,7 @@ def export_openvino(
     import openvino as ov
 
     from follow_me_seg.core.atomic_files import write_json_atomic
-    from follow_me_seg.inference.common import cpu_name, file_sha256, info_path
+    from follow_me_seg.inference.common import cpu_name, file_hashes, file_sha256, info_path
     from follow_me_seg.inference.engine import DEFAULT_PIN, auto_threads
     from follow_me_seg.inference.litert_backend import LiteRTRunner
     from follow_me_seg.inference.openvino_backend import OpenVINORunner, convert_tflite, cpu_has_bf16
@@ -166,7 +168,7 @@ def export_openvino(
         del runners, timed
         os.replace(tmp_xml.with_suffix(".bin"), xml_path.with_suffix(".bin"))
         os.replace(tmp_xml, xml_path)
-    info = {"source": model_path.name, "source_sha256": file_sha256(model_path), "converted_from": tflite_path.name,
-            "openvino": ov.__version__, "agreement": agreement, "speed": speed}
+    info = {"source": model_path.name, "source_sha256": file_sha256(model_path), "sha256": file_hashes(xml_path),
+            "converted_from": tflite_path.name, "openvino": ov.__version__, "agreement": agreement, "speed": speed}
     write_json_atomic(info_path(xml_path), info)
     return info

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from follow_me_seg.core.classes import HERO
+from follow_me_seg.core.classes import HERO, NUM_CLASSES
+from follow_me_seg.core.errors import ModelError
 from follow_me_seg.learning.scoring import SetScore, proxy_report
 
 CLASSIFIER = "classifier_conv1x1"
@@ -69,6 +70,16 @@ def best_row(rows: list[dict]) -> dict:
     """The row with the highest ``choice_score`` (mean of the shaped and pessimistic shaped proxy scores);
     between equals, the smallest shift."""
     return max(rows, key=lambda r: (round(r["choice_score"], 6), -abs(r["delta"])))
+
+
+def check_classifier(model, path) -> None:
+    """Raise ModelError unless ``model`` has the classifier (with a bias) that calibration shifts."""
+    names = [layer.name for layer in model.layers]
+    if CLASSIFIER not in names:
+        raise ModelError(f"{path} has no layer {CLASSIFIER!r}: not the follow-me FCN")
+    weights = model.get_layer(CLASSIFIER).get_weights()
+    if len(weights) != 2 or weights[1].shape != (NUM_CLASSES,):
+        raise ModelError(f"{path}: layer {CLASSIFIER!r} has no bias of {NUM_CLASSES} classes to shift")
 
 
 def add_hero_bias(model, delta: float) -> None:

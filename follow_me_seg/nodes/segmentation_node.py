@@ -93,7 +93,7 @@ class SegmentationNode(LifecycleNode):
     def _configure(self) -> None:
         p = self.params
         self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"],
-                                         threads=p["threads"])
+                                         threads=p["threads"], warn=self.get_logger().warning)
         self.model_sha256 = file_sha256(self.engine.model_path)
         self.get_logger().info(f"segmenting on {self.engine.device} ({self.engine.backend}) with "
                                f"{self.engine.model_path} (sha256 {self.model_sha256[:12]})")

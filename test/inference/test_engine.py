@@ -302,3 +302,66 @@ def test_export_errors_are_one_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: model file not found") and "\n" not in err
     assert not list(tmp_path.iterdir())
+
+
+def _damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "flipped":
+        data[len(data) // 2] ^= 0xFF  # one byte: loads, and would give other masks
+    elif how == "zeroed":
+        data = bytearray(len(data))
+    else:
+        data = data[: len(data) // 2]
+    path.write_bytes(bytes(data))
+
+
+@needs_litert
+@pytest.mark.parametrize("how", ["flipped", "zeroed", "truncated"])
+def test_a_damaged_export_is_never_used(untrained_model_path, tmp_path, how):
+    """auto warns once and falls back to the next backend; the damaged backend named alone is a one-line error."""
+    model = exported(untrained_model_path, tmp_path)
+    for name in ("m.xml", "m.xml.json", "m.bin"):
+        (tmp_path / name).unlink(missing_ok=True)
+    _damage(tmp_path / "m.tflite", how)
+    warnings = []
+    engine = SegmentationEngine(model, device="cpu", warn=warnings.append)
+    assert engine.backend == "tensorflow"
+    assert len(warnings) == 1 and "checksum" in warnings[0] and "m.tflite" in warnings[0]
+    with pytest.raises(ModelError, match="does not match the checksum export recorded"):
+        SegmentationEngine(model, backend="litert")
+
+
+@needs_litert
+def test_an_export_that_fails_to_load_falls_back_with_one_warning(untrained_model_path, tmp_path, monkeypatch):
+    """Intact files that the runtime still cannot run (a runtime bug, a foreign build) fall back too."""
+    from follow_me_seg.inference import litert_backend
+
+    model = exported(untrained_model_path, tmp_path)
+    (tmp_path / "m.xml.json").unlink(missing_ok=True)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Model provided has model identifier 'junk'")
+
+    monkeypatch.setattr(litert_backend, "LiteRTRunner", broken)
+    warnings = []
+    engine = SegmentationEngine(model, device="cpu", warn=warnings.append)
+    assert engine.backend == "tensorflow" and len(warnings) == 1 and "falling back to tensorflow" in warnings[0]
+    with pytest.raises(ModelError, match="cannot run LiteRT model .*RuntimeError"):
+        SegmentationEngine(model, backend="litert")
+
+
+@needs_litert
+def test_export_never_replaces_files_without_overwrite_and_honours_frames(untrained_model_path, tmp_path, capsys):
+    from follow_me_seg.cli.export import main
+
+    model = exported(untrained_model_path, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(FollowMeError, match="already exist: pass --overwrite"):
+        main(["--model", str(model), "--out", str(tmp_path / "m.tflite")])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    capsys.readouterr()
+    assert main(["--model", str(model), "--out", str(tmp_path / "m.tflite"), "--overwrite", "--frames", "5",
+                 "--check-data", str(tmp_path / "none"), "--no-openvino"]) == 0
+    out = capsys.readouterr().out
+    assert "checking on 5 random frames" in out and "LiteRT on 5 frames" in out
+    assert read_info(tmp_path / "m.tflite")["sha256"] == {"m.tflite": file_sha256(tmp_path / "m.tflite")}

@@ -93,3 +93,47 @@ def test_calibrate_writes_the_shifted_model_and_refuses_to_overwrite(untrained_m
         calibrate.main(args)
     with pytest.raises(DataError, match="must not be the --model"):
         calibrate.main([*args[:5], str(untrained_model_path), *args[6:], "--overwrite"])
+
+
+def test_calibrate_bounds_its_offsets_and_checks_the_classifier_before_predicting(
+        untrained_model_path, tiny_dataset, tmp_path, capsys, monkeypatch):
+    import keras
+
+    from follow_me_seg.cli import calibrate
+    from follow_me_seg.core.errors import ModelError
+    from follow_me_seg.inference import engine
+
+    base = ["--data", str(tiny_dataset), "--output", str(tmp_path / "c.keras"), "--report", str(tmp_path / "r")]
+    with pytest.raises(SystemExit):
+        calibrate.parse_args(["--model", "m.keras", *base, "--deltas", "-20", "20", "1e-9"])
+    assert "argument --deltas: 40000000001 offsets, more than the 1001 allowed" in capsys.readouterr().err
+
+    # a model without the classifier layer: refused before any prediction
+    inputs = keras.Input((160, 160, 3))
+    other = keras.Model(inputs, keras.layers.Conv2D(3, 1, activation="softmax", name="head")(inputs))
+    other.save(tmp_path / "other.keras")
+    monkeypatch.setattr(engine.SegmentationEngine, "predict_batch", lambda *a: pytest.fail("predicted first"))
+    with pytest.raises(ModelError, match="no layer 'classifier_conv1x1'"):
+        calibrate.main(["--model", str(tmp_path / "other.keras"), *base])
+    assert not (tmp_path / "c.keras").exists()
+
+
+def test_a_keras_archive_that_expands_too_far_is_refused_before_loading(tmp_path):
+    import zipfile
+
+    from follow_me_seg.core.errors import ModelError
+    from follow_me_seg.core.model_files import MAX_CONFIG_BYTES, check_keras_archive
+
+    bomb = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", b" " * (MAX_CONFIG_BYTES + 1))
+        archive.writestr("model.weights.h5", b"")
+    assert bomb.stat().st_size < 64 * 1024
+    with pytest.raises(ModelError, match="config.json expands to"):
+        check_keras_archive(bomb)
+    many = tmp_path / "many.keras"
+    with zipfile.ZipFile(many, "w") as archive:
+        for i in range(40):
+            archive.writestr(f"junk{i}", b"")
+    with pytest.raises(ModelError, match="40 members"):
+        check_keras_archive(many)

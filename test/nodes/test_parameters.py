@@ -205,3 +205,24 @@ def test_readme_tables_list_every_parameter_with_its_default_range_and_read_only
         expected = str(spec.check) + (f", step {spec.check.step}" if getattr(spec.check, "step", 0) else "")
         assert bounds.strip() == (expected if isinstance(spec.check, Range) else ""), spec.name
         assert meaning.endswith("(read-only)") == spec.read_only, spec.name
+
+
+@pytest.mark.parametrize("text, value", [("2", 2), ("1.5", 1.5), ("true", True), ("bbox_area", "bbox_area"), ("", "")])
+def test_parameter_values_from_text_are_single_yaml_scalars(text, value):
+    from follow_me_seg.core.param_spec import parse_value
+
+    assert parse_value("p", text) == value
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: &d [*c,*c]\ne: [*d,*d]', "a single number"),
+    ("[1, 2]", "a single number"),
+    ("{unclosed", "not a YAML value"),
+    ("9" * 200, "value of 200 characters"),
+])
+def test_parameter_values_from_text_refuse_structures_and_long_text(text, complaint):
+    from follow_me_seg.core.param_spec import parse_value
+
+    with pytest.raises(ParamError, match=complaint) as err:
+        parse_value("p", text)
+    assert len(str(err.value)) < 200
