@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile"
-# file -> what the error must say (each is a file the issue named, or one of its kind)
+# file -> what the error must say (each is a known attack file, or one of its kind)
 CORPUS_REASONS = {
     "ppm_declares_40000x40000.ppm": "not a JPEG, PNG or BMP",
     "jpeg_declares_65000x65000.jpeg": "65000x65000",

@@ -85,3 +85,9 @@ def add_device(parser: argparse.ArgumentParser) -> None:
 def add_backend(parser: argparse.ArgumentParser) -> None:
     """The ``--backend`` option of the tools that run the engine (see the engine's ``auto`` rule)."""
     parser.add_argument("--backend", default="auto", choices=BACKENDS, help="inference backend")
+
+
+def add_flip(parser: argparse.ArgumentParser) -> None:
+    """The ``--flip`` option of the tools that run the engine (test-time flip averaging)."""
+    parser.add_argument("--flip", action="store_true",
+                        help="average each frame's probabilities with its mirror image's (two network runs a frame)")

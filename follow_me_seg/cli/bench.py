@@ -379,7 +379,7 @@ def thread_policy(configs: dict[str, Callable[[], object]], frames: list[np.ndar
 
 
 def bench_verdicts(report: dict) -> dict:
-    """The issue's targets, judged on the node's engine at 256x256."""
+    """The performance targets (TARGETS), judged on the node's engine at 256x256."""
     node = report["engines"][report["node_engine"]]["256x256"]
     base = report["engines"]["keras_predict"]["256x256"]
     agreement = report["engines"][report["node_engine"]]["agreement"]
@@ -438,6 +438,9 @@ def format_table(report: dict) -> str:
         lines.append(f"training (batch {t['batch_size']}, {t['steps']} steps): pipeline {t['pipeline_images_per_s'] or 0:.1f} img/s, "
                      f"in-memory {t['in_memory_images_per_s'] or 0:.1f} img/s, ratio {ratio or 0:.2f}; "
                      f"feed alone {t['feed_only_images_per_s']:.0f} img/s, decode {decode} img/s")
+    if "flip_over_plain_p50" in report:
+        lines.append("test-time flips (LiteRT), full-path p50 over the plain engine's: "
+                     + ", ".join(f"{size} {ratio:.2f}x" for size, ratio in report["flip_over_plain_p50"].items()))
     lines.append("targets: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                                          for k, v in report["targets"].items()))
     return "\n".join(lines)
@@ -477,6 +480,7 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
     tflite = files["litert"] = current_or(litert_path(model_path), tmp / "float32.tflite",
                                           lambda path: export_litert(model_path, path))
     makers["litert"] = engine(tflite, "litert")
+    makers["litert_flip"] = lambda: SegmentationEngine(tflite, backend="litert", threads=threads, warm_up=False, flip=True)
     export_litert(model_path, tmp / "plain.tflite", plain=True)
     makers["litert_plain"] = engine(tmp / "plain.tflite", "litert")
     if not args.no_int8:
@@ -536,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     report["engines"] = engines
     if args.train_steps:
         report["training"] = train_throughput(args.data, args)
+    if "litert_flip" in engines:  # test-time flips: a frame and its mirror (batch 2) against the frame alone
+        report["flip_over_plain_p50"] = {size: engines["litert_flip"][size]["p50_ms"] / engines["litert"][size]["p50_ms"]
+                                         for size in SIZES}
     report["targets"] = bench_verdicts(report)
     print(format_table(report))
     write_json_atomic(args.out, report)

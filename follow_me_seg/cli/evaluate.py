@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import add_device, add_max_image_pixels, run_cli
+from follow_me_seg.cli import add_device, add_flip, add_max_image_pixels, run_cli
 from follow_me_seg.cli.arguments import count
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.scoring import EVAL_SETS
@@ -25,6 +25,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="tiles in missed_small_heroes.png and false_heroes.png (crops around each mistake); 0: none")
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
     add_device(p)
+    add_flip(p)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
     return args
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
     data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels)
             for name, set_pairs in pairs.items()}
-    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
+    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow", flip=args.flip)
     scores, samples = {}, []
     sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():

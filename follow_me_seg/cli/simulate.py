@@ -2,7 +2,7 @@
 
 Each step renders the drone's view, runs the real engine and the real follower, and flies the
 command (:mod:`follow_me_seg.sim`). Writes to ``--out``: ``steps.csv`` (one row per step),
-``summary.json`` (figures per scenario and ``overall``, with the issue's targets checked),
+``summary.json`` (figures per scenario and ``overall``, with the closed-loop targets checked),
 ``trajectory.png`` (top-down paths) and, with ``--video``, ``video_<scenario>.mp4`` of each
 scenario's first episode (view | overlay | map).
 
@@ -16,7 +16,7 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from follow_me_seg.cli import add_backend, add_device, run_cli
+from follow_me_seg.cli import add_backend, add_device, add_flip, run_cli
 from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, positive
 from follow_me_seg.control.law import ControlParams
 from follow_me_seg.sim.scenarios import SCENARIOS
@@ -72,6 +72,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="engine: the network; truth: the rendered mask (perfect perception, to judge control alone)")
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     add_device(p)
+    add_flip(p)
     add_backend(p)
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="CPU threads of the LiteRT / OpenVINO engine; 0: the engine's auto (one thread)")
@@ -99,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     check_output_folder(args.out)  # before the simulation, not after it
     engine = None
     if args.perception == "engine":
-        engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads)
+        engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads,
+                                     flip=args.flip)
     perception = Perception(engine.predict if engine else None)
     controller = FollowController(params)
     period = 1.0 / args.rate

@@ -47,7 +47,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="area range of a pasted hero (or person) in 160x160 pixels (drawn log-uniform)")
     p.add_argument("--paste-brightness", type=bounded(float, 0, 1, low_open=True), nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
                    help="scale pasted cut-outs' colours by a random factor in this range (distant heroes in the "
-                        "data are darker; 0.6 1.0 was tried, see the README); 1 1 keeps them")
+                        "data are darker; 0.6 1.0 was tried, see docs/training.md); 1 1 keeps them")
     p.add_argument("--paste-saturation", type=bounded(float, 0, 1, low_open=True), nargs=2, default=(1.0, 1.0), metavar=("MIN", "MAX"),
                    help="scale pasted cut-outs' saturation by a random factor in this range (distant heroes are "
                         "duller; 0.3 0.9 was tried); 1 1 keeps it")

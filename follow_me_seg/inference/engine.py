@@ -51,8 +51,8 @@ from follow_me_seg.inference.tensorflow_backend import check_model_file, gpu_pos
 EXPORTED = {"litert": ".tflite", "openvino": ".xml"}
 LABELS = {"litert": "LiteRT", "openvino": "OpenVINO"}
 RUNTIME_HINTS = {"litert": "pip install ai-edge-litert", "openvino": "pip install follow_me_seg[openvino]"}
-AUTO_THREADS_MAX = 1  # threads=0: one thread, measured under load (README: "Thread policy")
-DEFAULT_PIN = False  # pinning measured slower under load (README: "Thread policy")
+AUTO_THREADS_MAX = 1  # threads=0: one thread, measured under load (docs/benchmarks.md: "Thread policy")
+DEFAULT_PIN = False  # pinning measured slower under load (docs/benchmarks.md: "Thread policy")
 
 
 def auto_threads() -> int:
@@ -166,7 +166,8 @@ class SegmentationEngine:
     ``device`` is ``auto``, ``cpu`` or ``gpu`` (LiteRT and OpenVINO run on the CPU). ``model_path`` is
     a ``.keras`` file (the shipped one when empty) or an exported ``.tflite`` / ``.xml``. ``threads``
     sets the CPU threads of LiteRT and OpenVINO (0: ``auto_threads()``); ``pin`` pins them one per
-    core; ``precision`` is ``f32`` or ``bf16`` (see ``choose_backend``). ``backend``, ``model_path``,
+    core; ``precision`` is ``f32`` or ``bf16`` (see ``choose_backend``); ``flip`` averages each frame's
+    probabilities with its mirror image's (test-time flips: two network runs a frame). ``backend``, ``model_path``,
     ``precision`` and ``threads`` on the engine are what it actually uses. Calls are serialised, so
     one engine may serve several threads.
     """
@@ -181,9 +182,11 @@ class SegmentationEngine:
         precision: str = "f32",
         warm_up: bool = True,
         warn: Callable[[str], None] = _stderr,
+        flip: bool = False,
     ):
         if threads is not None and threads < 0:  # None (the former default) is auto too
             raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
+        self.flip = flip
         candidates, skipped = backend_candidates(model_path, device, backend, precision)
         for message in skipped:
             warn(message)
@@ -230,7 +233,10 @@ class SegmentationEngine:
         """(N, 160, 160, 3) uint8 RGB to (N, 160, 160, 3) float32 probabilities."""
         _check_frames(frames)
         with self._lock:
-            return self._runner.batch(frames)
+            if not self.flip:
+                return self._runner.batch(frames)
+            both = self._runner.batch(np.concatenate([frames, frames[:, :, ::-1]]))
+            return 0.5 * (both[: len(frames)] + both[len(frames):, :, ::-1])
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
         """One RGB uint8 frame of any size to (160, 160, 3) float32 probabilities."""
@@ -238,4 +244,7 @@ class SegmentationEngine:
             raise FollowMeError(f"a frame must be an (H, W, 3) uint8 RGB array, got {getattr(rgb, 'shape', None)}")
         small = resize_frame(rgb)
         with self._lock:
-            return self._runner.frame(small)
+            probs = self._runner.frame(small)
+            if self.flip:  # the mean with the mirror image's probabilities, mirrored back
+                probs = 0.5 * (probs + self._runner.frame(np.ascontiguousarray(small[:, ::-1]))[:, ::-1])
+            return probs

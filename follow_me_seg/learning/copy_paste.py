@@ -11,7 +11,7 @@ Distant figures also look different: in the training frames, heroes of 20-50 px 
 less red than the close heroes the cut-outs come from (mean R-G 20 against 55, HSV value 73 against
 84), while a shrunk cut-out keeps its close-up colours (R-G 50, value 91). ``DistantLook`` can dim
 and wash out each pasted cut-out by a random amount to match (off by default in ``train``: it tied
-on validation, see the README).
+on validation, see docs/training.md).
 
 ``CutoutBank.from_frames`` cuts one class's blobs (the caller passes training frames only, never
 validation); ``CutoutBank.paste`` is a tf.data map function.

@@ -25,13 +25,13 @@ EVAL_SETS = ("following_images", "patrol_non_targ", "patrol_with_targ")
 HERO_SETS = ("following_images", "patrol_with_targ")
 CLOSE_PIXELS = 400  # proxy: a hero of at least this many pixels (160x160) is "close", else "far"
 SIZE_BUCKETS = ((4, 20), (20, 50), (50, 100), (100, 400), (400, None))  # [low, high) hero pixels
-# The shape of the held-out evaluation sets (issue 9's figures, not their data): frames per set, and
-# the far set's heroes per size bucket. ``shaped_proxy`` weights validation frames to match it.
+# The shape of the original project's held-out evaluation sets (counts only, not their data): frames
+# per set, and the far set's heroes per size bucket. ``shaped_proxy`` weights validation frames to match it.
 EVAL_SHAPE = {"close": 542, "none": 270, "far": 322}
 EVAL_FAR_SIZES = {"4-20": 141, "20-50": 72, "50-100": 38, "100-400": 40}
-# On the one model scored on both (issue 9), the held-out no-target set had false heroes on 21 of 270
-# frames and validation's hero-free frames on 17 of 890: a rate 4.07 times as high. The pessimistic
-# shaped proxy counts validation's false heroes that many times over.
+# On the one model scored on both (the model before the far-hero work), the held-out no-target set had
+# false heroes on 21 of 270 frames and validation's hero-free frames on 17 of 890: a rate 4.07 times as
+# high. The pessimistic shaped proxy counts validation's false heroes that many times over.
 HELD_OUT_FALSE_HERO_RATIO = (21 / 270) / (17 / 890)
 
 

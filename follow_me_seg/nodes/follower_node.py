@@ -12,6 +12,7 @@ deactivate sends a zero command and stops; cleanup forgets the hero. With ``auto
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import PointStamped, Twist, TwistStamped
@@ -22,8 +23,9 @@ from sensor_msgs.msg import CameraInfo, Image
 from std_srvs.srv import SetBool
 from vision_msgs.msg import Detection2DArray
 
-from follow_me_seg.control.law import HOVER, Command, FollowController, observation_from_box
+from follow_me_seg.control.law import HOVER, Command, FollowController, Observation, observation_from_box
 from follow_me_seg.control.law_parameters import control_params
+from follow_me_seg.control.tracking import HeroTracker, TrackParams
 from follow_me_seg.core.classes import HERO_CLASS_ID
 from follow_me_seg.nodes.callback_guard import CallbackGuard
 from follow_me_seg.nodes.frame_size import FrameSizes, box_fits
@@ -51,16 +53,15 @@ def twist(command: Command) -> Twist:
     return msg
 
 
-def best_hero_box(msg: Detection2DArray) -> tuple[float, float, float, float] | None:
-    """(centre x, centre y, width, height) of the highest-scoring hero detection, if any."""
-    best, best_score = None, -math.inf
+def hero_boxes(msg: Detection2DArray) -> list[tuple[float, float, float, float]]:
+    """(centre x, centre y, width, height) of every hero detection, highest hero score first."""
+    scored = []
     for detection in msg.detections:
-        for result in detection.results:
-            if result.hypothesis.class_id == HERO_CLASS_ID and result.hypothesis.score > best_score:
-                bbox = detection.bbox
-                best = (bbox.center.position.x, bbox.center.position.y, bbox.size_x, bbox.size_y)
-                best_score = result.hypothesis.score
-    return best
+        scores = [r.hypothesis.score for r in detection.results if r.hypothesis.class_id == HERO_CLASS_ID]
+        if scores:
+            bbox = detection.bbox
+            scored.append((max(scores), (bbox.center.position.x, bbox.center.position.y, bbox.size_x, bbox.size_y)))
+    return [box for _, box in sorted(scored, key=lambda pair: -pair[0])]
 
 
 class FollowerNode(LifecycleNode):
@@ -77,13 +78,14 @@ class FollowerNode(LifecycleNode):
         self._sizes = FrameSizes()
         self._target_stamps, self._point_stamps = StampChecks(), StampChecks()
         self._outside_frame = 0
-        self._pending: tuple[float, tuple[float, float, float, float]] | None = None  # (stamp, box)
+        self._pending: tuple[float, Observation] | None = None  # (stamp, the hero in the last frame)
+        self.tracker = HeroTracker(self._track_params(self.params.values))
         self._new_frame = False  # a target message came since the last tick
         self._point: tuple[float, float] | None = None  # (stamp, distance m)
         self._idle_zero_sent = False
         self._clock_jumps = self.get_clock().create_jump_callback(  # a backward jump (sim time) loses the hero
             JumpThreshold(min_forward=None, min_backward=Duration(nanoseconds=-1)),
-            post_callback=lambda jump: self.controller.reset())
+            post_callback=lambda jump: self._forget_hero())
         self.create_service(SetBool, "~/enable", self._on_enable)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -136,7 +138,7 @@ class FollowerNode(LifecycleNode):
             if timer is not None:
                 self.destroy_timer(timer)
         self._control_timer = self._diagnostics_timer = None
-        self.controller.reset()
+        self._forget_hero()
 
     def _forget(self) -> None:
         for publisher in (self.cmd_pub, self.diagnostics_pub):
@@ -149,8 +151,16 @@ class FollowerNode(LifecycleNode):
     def _start_control(self, rate_hz: float) -> None:
         self._control_timer = restart_timer(self, self._control_timer, 1.0 / rate_hz, self._tick)
 
+    def _track_params(self, values: dict) -> TrackParams:
+        return TrackParams(gate=values["track_gate"], coast_s=values["target_timeout"])
+
+    def _forget_hero(self) -> None:
+        self.controller.reset()
+        self.tracker.reset()
+
     def _on_params(self, values: dict) -> None:
         self.controller.params = control_params(values)  # raises ParamError: rejected, nothing changed
+        self.tracker.params = self._track_params(values)
         if self._control_timer is not None and values["control_rate_hz"] != self.params["control_rate_hz"]:
             self._start_control(values["control_rate_hz"])
         if self._diagnostics_timer is not None and values["diagnostics_period_s"] != self.params["diagnostics_period_s"]:
@@ -172,10 +182,24 @@ class FollowerNode(LifecycleNode):
         stamp = stamp_seconds(msg.header.stamp)
         if self._from_future(self._target_stamps, stamp, "target"):
             return
-        box = best_hero_box(msg)
         self._new_frame = True
-        if self.controller.confirm(box is not None):  # one target message per camera frame
-            self._pending = (stamp, box)
+        frame = self.image_size(stamp)
+        if frame is None:
+            return  # the tick hovers until the size is known
+        candidates = []
+        for box in hero_boxes(msg):
+            if box_fits(box, frame):
+                candidates.append(observation_from_box(*box, *frame, self.controller.params.size_measure))
+            else:
+                self._outside_frame += 1
+                self._warn(f"ignoring a target outside its {frame[0]}x{frame[1]} frame: {box}")
+        candidates = [c for c in candidates if c is not None]
+        if self.params["track_hero"]:
+            hero = self.tracker.update(candidates, now_seconds(self))
+        else:  # the largest blob
+            hero = max(candidates, key=lambda c: c.size, default=None)
+        if self.controller.confirm(hero is not None):  # one target message per camera frame
+            self._pending = (stamp, hero)
 
     def _on_point(self, msg: PointStamped) -> None:
         stamp = stamp_seconds(msg.header.stamp)
@@ -194,7 +218,7 @@ class FollowerNode(LifecycleNode):
 
     def _on_enable(self, request: SetBool.Request, response: SetBool.Response) -> SetBool.Response:
         if request.data != self.enabled:
-            self.controller.reset()
+            self._forget_hero()
             self._pending = None
             self._idle_zero_sent = False
         self.enabled = bool(request.data)
@@ -254,15 +278,8 @@ class FollowerNode(LifecycleNode):
         self._idle_zero_sent = False
         observation = None
         if self._pending is not None:
-            (stamp, box), self._pending = self._pending, None
-            frame = self.image_size(stamp)
-            if box_fits(box, frame):
-                observation = observation_from_box(
-                    *box, *frame, self.controller.params.size_measure, self._distance_for(stamp)
-                )
-            else:
-                self._outside_frame += 1
-                self._warn(f"ignoring a target outside its {frame[0]}x{frame[1]} frame: {box}")
+            (stamp, hero), self._pending = self._pending, None
+            observation = replace(hero, distance_m=self._distance_for(stamp))
         new_frame, self._new_frame = self._new_frame, False
         self._publish(self.controller.update(observation, now_seconds(self), new_frame))
 
@@ -273,7 +290,9 @@ class FollowerNode(LifecycleNode):
                   ("target_points_future", str(self._point_stamps.counts[FUTURE])),
                   ("camera_info_ignored", str(self._sizes.camera_info_ignored)),
                   ("targets_outside_frame", str(self._outside_frame)),
-                  ("frame_size", f"{size[0]}x{size[1]}" if size else "unknown")]
+                  ("frame_size", f"{size[0]}x{size[1]}" if size else "unknown"),
+                  ("track_id", str(self.tracker.track_id)), ("track_state", self.tracker.state),
+                  ("track_reacquisitions", str(self.tracker.reacquisitions))]
         problems = any(v != "0" for _, v in values[:4])
         status = DiagnosticStatus(
             level=DiagnosticStatus.WARN if problems else DiagnosticStatus.OK,

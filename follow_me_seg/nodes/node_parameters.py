@@ -35,8 +35,10 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
               OneOf(DEVICES), read_only=True),
     ParamSpec("backend", "auto", "inference backend: auto, tensorflow, litert or openvino", OneOf(BACKENDS),
               read_only=True),
-    ParamSpec("threads", 0, "CPU threads of the LiteRT / OpenVINO engine; 0 = auto (see the README)",
+    ParamSpec("threads", 0, "CPU threads of the LiteRT / OpenVINO engine; 0 = auto (one thread, see docs/benchmarks.md)",
               Range(0, 64), read_only=True),
+    ParamSpec("flip_averaging", False, "average each frame's probabilities with its mirror image's (test-time "
+              "flips: two network runs a frame)", read_only=True),
     ParamSpec("hero_threshold", 0.5, "a pixel is hero when P(hero) exceeds this, in (0, 1)",
               Range(0, 1, low_open=True, high_open=True)),
     ParamSpec("min_target_pixels", 4, "smallest hero blob (in 160x160 network pixels) that counts as a target",
@@ -73,6 +75,10 @@ FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("use_stamped_cmd_vel", False, "publish geometry_msgs/TwistStamped instead of Twist on cmd_vel",
               read_only=True),
     ParamSpec("cmd_vel_frame_id", "base_link", "frame_id of TwistStamped commands", not_empty),
+    ParamSpec("track_hero", True, "choose the hero among a frame's hero blobs by tracking (the blob nearest the "
+              "predicted position and size wins); false takes the largest blob"),
+    ParamSpec("track_gate", 0.35, "largest distance of a blob from the track's predicted position, in normalised "
+              "image offsets (-1..1 across the frame)", Range(0.01, 2)),
     FUTURE_TOLERANCE,
     DIAGNOSTICS_PERIOD,
 )

@@ -8,6 +8,7 @@ the model. With ``autostart`` (default) the node configures and activates itself
 from __future__ import annotations
 
 import time
+from typing import Sequence
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import PointStamped
@@ -53,18 +54,21 @@ STATS_WINDOW_S = 5.0
 _LEVELS = {frame_stats.OK: DiagnosticStatus.OK, frame_stats.WARN: DiagnosticStatus.WARN}
 
 
-def detection_array(header: Header, target: Target) -> Detection2DArray:
-    """The hero target as a Detection2DArray (empty when no hero was found)."""
+def detection_array(header: Header, blobs: Sequence[Target]) -> Detection2DArray:
+    """Every hero blob as a Detection2D, largest first (an empty array when no hero was found).
+
+    Each detection's ``id`` is its rank by size; the follower chooses among them by tracking.
+    """
     detections = Detection2DArray(header=header)
-    if target.found:
-        detection = Detection2D(header=header, id=HERO_CLASS_ID)
-        detection.bbox.center.position.x = float(target.centroid_x)
-        detection.bbox.center.position.y = float(target.centroid_y)
-        detection.bbox.size_x = float(target.bbox[2])
-        detection.bbox.size_y = float(target.bbox[3])
+    for rank, blob in enumerate(blobs):
+        detection = Detection2D(header=header, id=str(rank))
+        detection.bbox.center.position.x = float(blob.centroid_x)
+        detection.bbox.center.position.y = float(blob.centroid_y)
+        detection.bbox.size_x = float(blob.bbox[2])
+        detection.bbox.size_y = float(blob.bbox[3])
         hypothesis = ObjectHypothesisWithPose()
         hypothesis.hypothesis.class_id = HERO_CLASS_ID
-        hypothesis.hypothesis.score = float(target.score)
+        hypothesis.hypothesis.score = float(blob.score)
         detection.results.append(hypothesis)
         detections.detections.append(detection)
     return detections
@@ -93,7 +97,8 @@ class SegmentationNode(LifecycleNode):
     def _configure(self) -> None:
         p = self.params
         self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"],
-                                         threads=p["threads"], warn=self.get_logger().warning)
+                                         threads=p["threads"], warn=self.get_logger().warning,
+                                         flip=p["flip_averaging"])
         self.model_sha256 = file_sha256(self.engine.model_path)
         self.get_logger().info(f"segmenting on {self.engine.device} ({self.engine.backend}) with "
                                f"{self.engine.model_path} (sha256 {self.model_sha256[:12]})")
@@ -219,7 +224,7 @@ class SegmentationNode(LifecycleNode):
             return
         out["class_mask"].publish(fill_image(Image(header=header), result.class_ids, "mono8"))
         out["target_mask"].publish(fill_image(Image(header=header), result.target_mask, "mono8"))
-        out["target"].publish(detection_array(header, result.target))
+        out["target"].publish(detection_array(header, result.blobs))
         point = self._target_point(result, rgb.shape, header)
         if point is not None:
             out["target_point"].publish(point)

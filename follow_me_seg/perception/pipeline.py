@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 from follow_me_seg.core.classes import HERO
-from follow_me_seg.perception.target import Target, class_ids, extract_target, upscale_ids
+from follow_me_seg.perception.target import Target, class_ids, extract_blobs, upscale_ids
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,8 @@ class FrameResult:
     """The segmentation of one frame, at the frame's own resolution."""
 
     class_ids: np.ndarray  # (H, W) uint8: 0 background, 1 person, 2 hero
-    target: Target
+    target: Target  # the largest hero blob
+    blobs: tuple[Target, ...] = ()  # every hero blob, largest first (the target among them)
 
     @property
     def target_mask(self) -> np.ndarray:
@@ -34,6 +35,6 @@ def segment_frame(
     probs = predict(rgb)
     shape = rgb.shape[:2]
     ids = upscale_ids(class_ids(probs, hero_threshold), shape)
-    target = extract_target(probs[..., HERO], shape, hero_threshold, min_target_pixels)
-    return FrameResult(class_ids=ids, target=target)
+    blobs = tuple(extract_blobs(probs[..., HERO], shape, hero_threshold, min_target_pixels))
+    return FrameResult(class_ids=ids, target=blobs[0] if blobs else Target(False), blobs=blobs)
 

@@ -40,34 +40,47 @@ def upscale_ids(ids: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return cv2.resize(ids, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
 
 
+def extract_blobs(
+    hero_prob: np.ndarray,
+    input_shape: tuple[int, int],
+    threshold: float = 0.5,
+    min_pixels: int = 4,
+    max_blobs: int = 10,
+) -> list[Target]:
+    """The connected hero blobs of ``hero_prob > threshold`` (8-connectivity), largest first.
+
+    ``hero_prob`` is at network resolution; results are scaled to ``input_shape`` (H, W). Blobs
+    smaller than ``min_pixels`` network pixels are left out, and at most ``max_blobs`` are kept.
+    """
+    mask = (hero_prob > threshold).astype(np.uint8)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    order = 1 + np.argsort(-stats[1:, cv2.CC_STAT_AREA], kind="stable")
+    sy, sx = input_shape[0] / hero_prob.shape[0], input_shape[1] / hero_prob.shape[1]
+    blobs = []
+    for label in order[:max_blobs]:
+        pixels = int(stats[label, cv2.CC_STAT_AREA])
+        if pixels < min_pixels:
+            break
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        cx, cy = centroids[label]
+        blobs.append(Target(
+            found=True,
+            centroid_x=float((cx + 0.5) * sx - 0.5),
+            centroid_y=float((cy + 0.5) * sy - 0.5),
+            bbox=(round(x * sx), round(y * sy), max(1, round(w * sx)), max(1, round(h * sy))),
+            pixels=pixels,
+            area_fraction=pixels / mask.size,
+            score=float(hero_prob[labels == label].mean()),
+        ))
+    return blobs
+
+
 def extract_target(
     hero_prob: np.ndarray,
     input_shape: tuple[int, int],
     threshold: float = 0.5,
     min_pixels: int = 4,
 ) -> Target:
-    """The largest connected hero blob of ``hero_prob > threshold`` (8-connectivity).
-
-    ``hero_prob`` is at network resolution; results are scaled to ``input_shape`` (H, W).
-    A blob smaller than ``min_pixels`` network pixels counts as no hero.
-    """
-    mask = (hero_prob > threshold).astype(np.uint8)
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if count < 2:
-        return Target(False)
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    pixels = int(stats[best, cv2.CC_STAT_AREA])
-    if pixels < min_pixels:
-        return Target(False)
-    sy, sx = input_shape[0] / hero_prob.shape[0], input_shape[1] / hero_prob.shape[1]
-    x, y, w, h = (int(v) for v in stats[best, :4])
-    cx, cy = centroids[best]
-    return Target(
-        found=True,
-        centroid_x=float((cx + 0.5) * sx - 0.5),
-        centroid_y=float((cy + 0.5) * sy - 0.5),
-        bbox=(round(x * sx), round(y * sy), max(1, round(w * sx)), max(1, round(h * sy))),
-        pixels=pixels,
-        area_fraction=pixels / mask.size,
-        score=float(hero_prob[labels == best].mean()),
-    )
+    """The largest connected hero blob (see :func:`extract_blobs`); ``Target(False)`` when there is none."""
+    blobs = extract_blobs(hero_prob, input_shape, threshold, min_pixels, max_blobs=1)
+    return blobs[0] if blobs else Target(False)

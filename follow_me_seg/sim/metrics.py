@@ -116,7 +116,7 @@ def _verdict(name: str, value: float | None, limit: float, met: bool, where: str
 
 
 def check_targets(scenario: str, figures: dict, target_timeout: float, period_s: float) -> list[dict]:
-    """The issue's targets that apply to ``scenario``, each met or not, and where the loop fails if not."""
+    """The closed-loop targets that apply to ``scenario``, each met or not, and where the loop fails if not."""
     detected = figures["hero_detected_fraction"] or 0.0
     weak_eyes = detected < DETECTION_ADEQUATE
     checks = []

@@ -25,7 +25,7 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
     expected = {"keras_predict", "tensorflow"}
     backends = []
     if litert_interpreter_class():
-        expected |= {"litert", "litert_plain", "litert_int8"}
+        expected |= {"litert", "litert_flip", "litert_plain", "litert_int8"}
         backends.append("litert")
         if openvino_installed():
             expected |= {"openvino", "openvino_bf16"}
@@ -60,6 +60,8 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
     assert training["source"] == "random arrays" and training["decode_images_per_s"] is None
     for key in ("feed_only_images_per_s", "pipeline_images_per_s", "in_memory_images_per_s", "pipeline_over_in_memory"):
         assert training[key] > 0, key
+    if litert_interpreter_class():  # test-time flips run the network twice a frame
+        assert all(1.0 < ratio < 4.0 for ratio in report["flip_over_plain_p50"].values())
     targets = report["targets"]
     base, node = report["engines"]["keras_predict"]["256x256"], report["engines"]["tensorflow"]["256x256"]
     assert targets["speedup_p50"] == pytest.approx(base["p50_ms"] / node["p50_ms"])

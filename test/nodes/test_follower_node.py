@@ -469,3 +469,28 @@ def test_the_follower_reports_ignored_inputs_in_diagnostics(ros_standin):
     assert values["targets_future"] == "1" and values["camera_info_ignored"] == "1"
     assert values["frame_size"] == "256x256"
     assert status.level == status.WARN
+
+
+@pytest.mark.parametrize("track, turns", [(True, "left"), (False, "right")])
+def test_tracking_keeps_the_hero_when_a_larger_look_alike_appears(ros_standin, track, turns):
+    """The hero on the left; from the third frame a larger hero-coloured bystander on the right."""
+    node, probe = start(ros_standin, "confirm_frames:=1", f"track_hero:={str(track).lower()}")
+    for k in range(8):
+        hero = (60.0, 128.0, 10.0, 60.0)
+        boxes = [hero] + ([(200.0, 128.0, 14.0, 90.0)] if k >= 2 else [])
+        probe.publish("/target", detections(*boxes, stamp_s=_now(node)))
+        probe.wait(0.1)
+    yaw = commands(probe)[-1][2]
+    assert (yaw > 0) if turns == "left" else (yaw < 0)
+    assert node.tracker.track_id == (1 if track else 0)
+
+
+def test_diagnostics_carry_the_track(ros_standin):
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    node, probe = start(ros_standin, "diagnostics_period_s:=0.1", "confirm_frames:=1")
+    probe.listen(DiagnosticArray, "/diagnostics")
+    probe.publish("/target", detections((60.0, 128.0, 10.0, 60.0), stamp_s=_now(node)))
+    probe.wait(0.15)
+    values = {kv.key: kv.value for kv in probe.received["/diagnostics"][-1].status[0].values}
+    assert (values["track_id"], values["track_state"]) == ("1", "tracking")

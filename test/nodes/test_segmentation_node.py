@@ -425,3 +425,16 @@ def test_an_unexpected_error_in_configure_is_logged_not_swallowed(ros_standin, r
     monkeypatch.setattr(module, "SegmentationEngine", broken_engine)
     assert node.trigger_configure() == TransitionCallbackReturn.FAILURE
     assert ros_standin.messages("ERROR") == ["RuntimeError: driver exploded"]
+
+
+def test_every_hero_blob_is_published_largest_first(ros_standin, red_hero_model_path):
+    node, probe = start(ros_standin, red_hero_model_path)
+    rgb = red_square_rgb()
+    rgb[5:20, 5:20] = (255, 0, 0)  # a second, smaller red patch top left
+    frame = image_msg(rgb)
+    probe.publish("/image", frame)
+    (detections,) = probe.received["/segmentation_node/target"]
+    big, small = detections.detections
+    assert (big.id, small.id) == ("0", "1") and big.header == small.header == frame.header
+    assert big.bbox.size_x > small.bbox.size_x
+    assert small.bbox.center.position.x == pytest.approx(12.0, abs=2.0)

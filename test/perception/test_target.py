@@ -58,3 +58,17 @@ def test_class_ids_match_argmax_below_the_threshold():
     assert (ids[keep] == expected[keep]).all()
     assert ids[0, 0] == 0
     assert set(np.unique(ids[~keep])) <= {0, 1}
+
+
+def test_every_blob_largest_first_and_the_target_is_the_first():
+    from follow_me_seg.perception.target import extract_blobs
+
+    prob = np.zeros((160, 160), np.float32)
+    prob[10:20, 10:20] = 0.9  # 100 px
+    prob[100:130, 100:110] = 0.8  # 300 px
+    prob[60:61, 60:62] = 0.9  # 2 px: under min_pixels
+    blobs = extract_blobs(prob, (320, 320), min_pixels=4)
+    assert [b.pixels for b in blobs] == [300, 100]
+    assert blobs[0].bbox == (200, 200, 20, 60) and blobs[1].score == pytest.approx(0.9)
+    assert extract_target(prob, (320, 320)) == blobs[0]
+    assert len(extract_blobs(prob, (320, 320), max_blobs=1)) == 1

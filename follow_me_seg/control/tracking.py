@@ -1,0 +1,118 @@
+"""Hero tracking across frames (ROS-free): which of a frame's hero blobs is the hero.
+
+A segmenter can see several hero blobs at once: the hero, and a bystander in hero-like colours.
+Taking the largest lets a look-alike pull the drone away. The tracker keeps an alpha-beta (constant
+velocity) filter on the hero's normalised image position and apparent size, predicts where the
+hero is now, and scores each blob against the prediction (gating): the blob within the gate that
+is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
+the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost,
+and the next blob starts a track again, re-acquiring the same hero (same id) when it appears near
+where the hero was last seen within ``reacquire_s``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from follow_me_seg.control.law import Observation
+
+IDLE, TRACKING, COASTING, LOST = "idle", "tracking", "coasting", "lost"
+
+
+@dataclass(frozen=True)
+class TrackParams:
+    """How far a blob may be from the prediction, how long a track coasts, and the filter's gains."""
+
+    gate: float = 0.35  # largest distance from the predicted position, in normalised offsets (-1..1 across)
+    size_gate: float = 0.7  # largest |ln(size / predicted size)| (0.7: half or double)
+    coast_s: float = 1.0  # a track without a matching blob for longer is lost
+    reacquire_s: float = 5.0  # a lost hero seen again near where it was within this keeps its track id
+    position_gain: float = 0.6  # alpha: how far each matched blob pulls the estimate
+    velocity_gain: float = 0.2  # beta: how far it corrects the velocity
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    x: float
+    y: float
+    size: float
+    vx: float = 0.0
+    vy: float = 0.0
+    t: float = 0.0
+
+    def predict(self, now_s: float) -> _Estimate:
+        dt = max(0.0, now_s - self.t)
+        return replace(self, x=self.x + self.vx * dt, y=self.y + self.vy * dt, t=now_s)
+
+
+class HeroTracker:
+    """Chooses the hero among each frame's candidate observations (``update``); see the module docstring."""
+
+    def __init__(self, params: TrackParams | None = None):
+        self.params = params or TrackParams()
+        self.track_id = 0
+        self.reacquisitions = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the track (the id counter goes on)."""
+        self._estimate: _Estimate | None = None
+        self._last_match_s: float | None = None
+        self._last_now_s: float | None = None
+        self.state = IDLE
+
+    def update(self, candidates: Sequence[Observation], now_s: float) -> Observation | None:
+        """The candidate that is the hero in the frame taken at ``now_s``, or None (coasting or no blob)."""
+        if self._last_now_s is not None and now_s < self._last_now_s:  # the clock went back
+            self.reset()
+        self._last_now_s = now_s
+        p = self.params
+        candidates = [c for c in candidates if c is not None and c.size > 0 and _finite(c)]
+        if self._estimate is not None and self.state in (TRACKING, COASTING):
+            predicted = self._estimate.predict(now_s)
+            scored = [(self._cost(c, predicted), c) for c in candidates]
+            inside = [(cost, c) for cost, c in scored if math.isfinite(cost)]
+            if inside:
+                chosen = min(inside, key=lambda pair: pair[0])[1]
+                self._correct(predicted, chosen, now_s)
+                return chosen
+            if now_s - self._last_match_s <= p.coast_s:
+                self.state = COASTING
+                return None
+            self.state = LOST
+        if not candidates:
+            return None
+        chosen = max(candidates, key=lambda c: c.size)
+        self._start(chosen, now_s)
+        return chosen
+
+    def _cost(self, c: Observation, predicted: _Estimate) -> float:
+        """Distance from the prediction in gate units, position and size each at most 1 to be inside."""
+        p = self.params
+        position = math.hypot(c.offset_x - predicted.x, c.offset_y - predicted.y) / p.gate
+        size = abs(math.log(c.size / predicted.size)) / p.size_gate
+        return position + size if position <= 1.0 and size <= 1.0 else math.inf
+
+    def _correct(self, predicted: _Estimate, c: Observation, now_s: float) -> None:
+        p, dt = self.params, now_s - (self._last_match_s if self._last_match_s is not None else now_s)
+        rx, ry = c.offset_x - predicted.x, c.offset_y - predicted.y
+        rate = p.velocity_gain / dt if dt > 0 else 0.0
+        self._estimate = _Estimate(x=predicted.x + p.position_gain * rx, y=predicted.y + p.position_gain * ry,
+                                   size=c.size, vx=predicted.vx + rate * rx, vy=predicted.vy + rate * ry, t=now_s)
+        self._last_match_s, self.state = now_s, TRACKING
+
+    def _start(self, c: Observation, now_s: float) -> None:
+        p, last = self.params, self._estimate
+        near_last = last is not None and math.hypot(c.offset_x - last.x, c.offset_y - last.y) <= 2 * p.gate
+        if self.state == LOST and near_last and now_s - self._last_match_s <= p.reacquire_s:
+            self.reacquisitions += 1
+        else:
+            self.track_id += 1
+        self._estimate = _Estimate(x=c.offset_x, y=c.offset_y, size=c.size, t=now_s)
+        self._last_match_s, self.state = now_s, TRACKING
+
+
+def _finite(c: Observation) -> bool:
+    return all(math.isfinite(v) for v in (c.offset_x, c.offset_y, c.size))

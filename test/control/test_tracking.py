@@ -1,0 +1,62 @@
+"""The tracker follows the hero's blob, not the largest: gating, coasting, loss and re-acquisition."""
+
+import pytest
+
+from follow_me_seg.control.law import Observation
+from follow_me_seg.control.tracking import COASTING, IDLE, LOST, TRACKING, HeroTracker, TrackParams
+
+
+def obs(x: float, size: float = 0.2, y: float = 0.0) -> Observation:
+    return Observation(offset_x=x, offset_y=y, size=size)
+
+
+def test_the_first_frame_takes_the_largest_blob_and_then_the_track_wins_over_a_larger_look_alike():
+    tracker = HeroTracker()
+    assert tracker.update([obs(-0.5, 0.2), obs(0.5, 0.1)], 0.0) == obs(-0.5, 0.2)
+    # the hero walks right; a larger bystander in hero colours appears on the right
+    for k in range(1, 20):
+        hero, look_alike = obs(-0.5 + 0.02 * k, 0.2), obs(0.6 - 0.01 * k, 0.3)
+        assert tracker.update([look_alike, hero], 0.1 * k) == hero, k
+    assert tracker.state == TRACKING and tracker.track_id == 1
+
+
+def test_the_prediction_carries_the_track_across_a_fast_crossing():
+    tracker = HeroTracker()
+    for k in range(10):  # moving right at 0.5 offsets a second
+        tracker.update([obs(-0.5 + 0.05 * k)], 0.1 * k)
+    # three frames without the hero (occluded), then the hero where the velocity puts it, and a decoy
+    # where it was last seen
+    for k in range(10, 13):
+        assert tracker.update([], 0.1 * k) is None
+        assert tracker.state == COASTING
+    hero, decoy = obs(-0.5 + 0.05 * 13), obs(-0.05)
+    assert tracker.update([decoy, hero], 1.3) == hero
+
+
+def test_coasting_ends_in_loss_and_a_blob_near_the_old_place_is_the_same_hero():
+    tracker = HeroTracker(TrackParams(coast_s=0.5))
+    tracker.update([obs(0.0)], 0.0)
+    assert tracker.update([obs(0.9)], 0.3) is None and tracker.state == COASTING  # outside the gate
+    assert tracker.update([], 0.7) is None and tracker.state == LOST
+    assert tracker.update([obs(0.1)], 2.0) == obs(0.1)
+    assert (tracker.state, tracker.track_id, tracker.reacquisitions) == (TRACKING, 1, 1)
+    tracker.update([], 3.0)
+    tracker.update([], 3.1)
+    assert tracker.update([obs(-0.9)], 9.0) == obs(-0.9)  # far away and much later: a new track
+    assert (tracker.track_id, tracker.reacquisitions) == (2, 1)
+
+
+def test_a_blob_of_a_very_different_size_is_outside_the_gate():
+    tracker = HeroTracker()
+    tracker.update([obs(0.0, 0.2)], 0.0)
+    assert tracker.update([obs(0.0, 0.6)], 0.1) is None  # three times the size: not the hero
+    assert tracker.update([obs(0.0, 0.25)], 0.2) == obs(0.0, 0.25)
+
+
+@pytest.mark.parametrize("bad", [obs(float("nan")), obs(0.0, 0.0), obs(0.0, float("inf"))])
+def test_unusable_candidates_are_ignored_and_a_clock_going_back_resets(bad):
+    tracker = HeroTracker()
+    assert tracker.update([bad], 0.0) is None and tracker.state == IDLE
+    tracker.update([obs(0.3)], 1.0)
+    tracker.update([obs(-0.8)], 0.5)  # time went back: a fresh start takes the new blob
+    assert tracker.state == TRACKING and tracker.track_id == 2
