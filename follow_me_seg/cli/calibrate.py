@@ -31,8 +31,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="offsets tried, FROM to TO inclusive in STEPs (default -3 3 0.25)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--input-size", type=int, default=160,
+                   help="side the network runs at: 256 runs it on whole camera frames, probabilities shrunk to "
+                        "160x160 before scoring (the offset is then applied to the shrunk probabilities, an "
+                        "approximation: check the written model with evaluate --input-size 256)")
+    p.add_argument("--flip", action="store_true", help="score with test-time flip averaging")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
+    if args.input_size % 8 or args.input_size < 8:
+        p.error("--input-size must be a positive multiple of 8")
     low, high, step = args.deltas
     if not (step > 0 and low <= high and abs(low) <= 20 and abs(high) <= 20):
         p.error("--deltas must be FROM <= TO within [-20, 20] and a STEP > 0")
@@ -56,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         raise DataError("--output must not be the --model file: write the calibrated model beside it")
     check_output_folder(args.output.parent)
     check_output_folder(args.report)
-    images, labels = load_pairs(find_pairs(args.data), desc="reading validation", max_pixels=args.max_image_pixels)
+    images, labels = load_pairs(find_pairs(args.data), desc="reading validation", max_pixels=args.max_image_pixels,
+                                size=args.input_size)
 
     import keras
     from tqdm import tqdm
@@ -64,8 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg import calibration
     from follow_me_seg.inference.engine import SegmentationEngine
 
-    engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow")
-    probs = np.concatenate([engine.predict_batch(images[i:i + args.batch_size]).astype(np.float16)
+    from follow_me_seg.camera import CameraPredictor, flip_average, shrink_labels
+    from follow_me_seg.classes import INPUT_SIZE
+
+    if args.input_size != INPUT_SIZE:
+        labels = shrink_labels(labels)
+        camera_net = CameraPredictor(args.input_size, source=args.model)
+        predict = lambda frames: camera_net.predict(frames, flip=args.flip, batch_size=len(frames))  # noqa: E731
+    else:
+        engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow")
+        predict = (lambda frames: flip_average(engine.predict_batch, frames)) if args.flip else engine.predict_batch
+    probs = np.concatenate([predict(images[i:i + args.batch_size]).astype(np.float16)
                             for i in tqdm(range(0, len(images), args.batch_size), desc="predicting", unit="batch")])
     low, high, step = args.deltas
     deltas = np.round(np.arange(low, high + step / 2, step), 4)
@@ -80,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     calibration.plot_sweep(rows, args.report / "hero_bias.png", title=args.model.name)
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
+        "input_size": args.input_size, "flip": args.flip,
         "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["shaped_score"],
         "pessimistic_score_uncalibrated": plain["pessimistic_score"],
         "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})

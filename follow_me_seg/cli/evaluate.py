@@ -24,8 +24,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="tiles in missed_small_heroes.png and false_heroes.png (crops around each mistake); 0: none")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    p.add_argument("--input-size", type=int, default=160,
+                   help="side the network runs at (a multiple of 8): 256 runs it on the camera's whole 256x256 frames "
+                        "and shrinks the class probabilities to 160x160 (the ground truth's filter) before scoring")
+    p.add_argument("--flip", action="store_true",
+                   help="test-time flip averaging: the mean of the probabilities of each frame and of its mirror")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
+    if args.input_size % 8 or args.input_size < 8:
+        p.error("--input-size must be a positive multiple of 8")
     if args.batch_size < 1 or args.samples < 0 or args.mistakes < 0:
         p.error("--batch-size must be at least 1, --samples and --mistakes at least 0")
     return args
@@ -93,9 +100,41 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
-    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels)
+    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels,
+                             size=args.input_size)
             for name, set_pairs in pairs.items()}
-    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
+    from follow_me_seg.camera import CameraPredictor, flip_average, shrink_labels
+    from follow_me_seg.classes import INPUT_SIZE
+    from follow_me_seg.dataset import resize_frame
+
+    camera_input = args.input_size != INPUT_SIZE
+    if camera_input:  # network input at input_size; scored (and shown) at the grader's 160x160
+        data = {name: (images, shrink_labels(labels)) for name, (images, labels) in data.items()}
+        shown = {name: np.stack([resize_frame(im) for im in images]) for name, (images, _) in data.items()}
+        from follow_me_seg.inference.common import default_model_path
+
+        model_path = Path(args.model) if args.model else default_model_path()
+        camera_net = CameraPredictor(args.input_size, source=model_path)
+
+        class _Camera:  # the engine's interface
+            def predict_batch(self, frames):
+                return camera_net.predict(frames, flip=args.flip, batch_size=len(frames))
+
+        engine = _Camera()
+        engine.model_path = model_path
+    else:
+        shown = {name: images for name, (images, _) in data.items()}
+        engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow")
+        if args.flip:
+            plain_engine = engine
+
+            class _Flipped:
+                model_path = plain_engine.model_path
+
+                def predict_batch(self, frames):
+                    return flip_average(plain_engine.predict_batch, frames)
+
+            engine = _Flipped()
     scores, samples = {}, []
     sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():
@@ -111,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.save_predictions:
                     save_prediction(ids, args.save_predictions / name / f"{image_path.stem}.png")
                 if start + i in picks:
-                    samples.append((f"{name}: {image_path.name}", images[start + i], gt[i], ids))
+                    samples.append((f"{name}: {image_path.name}", shown[name][start + i], gt[i], ids))
                 if sheets:
-                    sheets.add(images[start + i], gt[i], ids, image_path.stem)
+                    sheets.add(shown[name][start + i], gt[i], ids, image_path.stem)
         scores[name] = score
 
     if set(scores) == set(EVAL_SETS):
@@ -124,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         ((name, score),) = scores.items()
         report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
         by_size = report["proxy"]["detection_by_size"]
-    report.update(model=str(engine.model_path), data=str(args.data.resolve()))
+    report.update(model=str(engine.model_path), data=str(args.data.resolve()), input_size=args.input_size,
+                  flip=args.flip)
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")
