@@ -11,10 +11,10 @@ from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
+from follow_me_seg.sim.scenarios import SCENARIOS
 from launch import LaunchDescription
 
 PACKAGE = "follow_me_seg"
-SCENARIOS = ("straight", "zigzag", "stop_and_go", "crowd", "far_start", "lost")
 ARGUMENTS = {
     "scenario": ("straight", f"hero scenario: {', '.join(SCENARIOS)}"),
     "seed": ("0", "seed of every random choice of the episode (integer >= 0)"),

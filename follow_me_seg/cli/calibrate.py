@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import add_max_image_pixels, run_cli
+from follow_me_seg.cli import add_flip, add_max_image_pixels, run_cli
 from follow_me_seg.cli.arguments import bounded, count
 from follow_me_seg.core.errors import DataError
 
@@ -34,8 +34,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="offsets tried, FROM to TO inclusive in STEPs (default -3 3 0.25)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
+    p.add_argument("--input-size", type=bounded(int, 8, 1024), default=160,
+                   help="side the network runs at (a multiple of 8): 256 runs it on whole 256x256 camera frames, "
+                        "probabilities shrunk to 160x160 before scoring")
+    add_flip(p)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
+    if args.input_size % 8:
+        p.error(f"argument --input-size: must be a multiple of 8, got {args.input_size}")
     low, high, step = args.deltas
     if not (step > 0 and low <= high):
         p.error("argument --deltas: must be FROM <= TO and a STEP > 0")
@@ -67,11 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.inference.tensorflow_backend import load_model
     from follow_me_seg.learning import calibration
+    from follow_me_seg.learning.dataset import shrink_labels
 
     model = load_model(args.model)
     calibration.check_classifier(model, args.model)  # before the predictions, not after them
-    images, labels = load_pairs(pairs, desc="reading validation", max_pixels=args.max_image_pixels)
-    engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow")
+    images, labels = load_pairs(pairs, desc="reading validation", max_pixels=args.max_image_pixels,
+                                size=args.input_size)
+    labels = shrink_labels(labels)
+    engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow", input_size=args.input_size,
+                                flip=args.flip)
     probs = np.concatenate([engine.predict_batch(images[i:i + args.batch_size]).astype(np.float16)
                             for i in tqdm(range(0, len(images), args.batch_size), desc="predicting", unit="batch")])
     low, high, step = args.deltas
@@ -86,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     calibration.plot_sweep(rows, args.report / "hero_bias.png", title=args.model.name)
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
+        "input_size": args.input_size, "flip": args.flip,
         "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["shaped_score"],
         "pessimistic_score_uncalibrated": plain["pessimistic_score"],
         "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})

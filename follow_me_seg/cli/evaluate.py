@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_device, add_flip, add_max_image_pixels, run_cli
-from follow_me_seg.cli.arguments import count
+from follow_me_seg.cli.arguments import bounded, count
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.scoring import EVAL_SETS
 
@@ -26,8 +26,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
     add_device(p)
     add_flip(p)
+    p.add_argument("--input-size", type=bounded(int, 8, 1024), default=160,
+                   help="side the network runs at (a multiple of 8): 256 runs it on the camera's whole 256x256 frames "
+                        "and shrinks the class probabilities to 160x160 (the ground truth's filter) before scoring")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
+    if args.input_size % 8:
+        p.error(f"argument --input-size: must be a multiple of 8, got {args.input_size}")
     return args
 
 
@@ -84,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
+    from follow_me_seg.core.classes import INPUT_SIZE
+    from follow_me_seg.core.image_files import resize_frame
     from follow_me_seg.inference.engine import SegmentationEngine
-    from follow_me_seg.learning.dataset import find_pairs, load_pairs
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs, shrink_labels
     from follow_me_seg.learning.mistakes import SMALL_HERO_PIXELS, MistakeSheets
     from follow_me_seg.learning.scoring import SetScore, detection_by_size, folder_report, followme_report, proxy_report
     from follow_me_seg.perception.target import class_ids
@@ -96,9 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
-    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels)
+    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels,
+                             size=args.input_size)
             for name, set_pairs in pairs.items()}
-    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow", flip=args.flip)
+    data = {name: (images, shrink_labels(labels)) for name, (images, labels) in data.items()}
+    shown = {name: images if images.shape[1] == INPUT_SIZE else np.stack([resize_frame(im) for im in images])
+             for name, (images, _) in data.items()}  # what the sample and mistake sheets draw, at 160x160
+    engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow", flip=args.flip,
+                                input_size=args.input_size)
     scores, samples = {}, []
     sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():
@@ -114,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.save_predictions:
                     save_prediction(ids, args.save_predictions / name / f"{image_path.stem}.png")
                 if start + i in picks:
-                    samples.append((f"{name}: {image_path.name}", images[start + i], gt[i], ids))
+                    samples.append((f"{name}: {image_path.name}", shown[name][start + i], gt[i], ids))
                 if sheets:
-                    sheets.add(images[start + i], gt[i], ids, image_path.stem)
+                    sheets.add(shown[name][start + i], gt[i], ids, image_path.stem)
         scores[name] = score
 
     if set(scores) == set(EVAL_SETS):
@@ -127,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         ((name, score),) = scores.items()
         report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
         by_size = report["proxy"]["detection_by_size"]
-    report.update(model=str(engine.model_path), data=str(args.data.resolve()))
+    report.update(model=str(engine.model_path), data=str(args.data.resolve()), input_size=args.input_size,
+                  flip=args.flip)
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")

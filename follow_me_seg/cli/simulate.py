@@ -8,6 +8,10 @@ scenario's first episode (view | overlay | map).
 
     simulate --scenario straight --episodes 5 --seconds 60 --seed 0 --out sim_out
     simulate --scenario all --episodes 10 --out sim_all --param distance_gain=2.0
+    simulate --scenario far_start --realism optimistic --out sim_kind   # the kind world of the first simulator
+
+``--realism realistic`` (the default) turns on every realism lever of :mod:`follow_me_seg.sim.realism`:
+distance look, static occluders, a look-alike bystander, camera latency, noise, JPEG and motion blur.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 from follow_me_seg.cli import add_backend, add_device, add_flip, run_cli
 from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, positive
 from follow_me_seg.control.law import ControlParams
+from follow_me_seg.sim.realism import REALISM
 from follow_me_seg.sim.scenarios import SCENARIOS
 
 
@@ -68,6 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--wind", type=bounded(float, 0, 20), default=0.0, help="wind gusts, standard deviation (m/s)")
     p.add_argument("--param", type=_override, action="append", default=[], metavar="NAME=VALUE",
                    help="override a follower parameter (as in config/follow_me.yaml); repeatable")
+    p.add_argument("--realism", choices=tuple(REALISM), default="realistic",
+                   help="realistic: every realism lever on; optimistic: none (the first simulator's kind world)")
     p.add_argument("--perception", choices=("engine", "truth"), default="engine",
                    help="engine: the network; truth: the rendered mask (perfect perception, to judge control alone)")
     p.add_argument("--model", default="", help="model file; default: the shipped model")
@@ -108,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     summary, everything = {}, []
     for scenario in args.scenario:
         config = SimConfig(scenario=scenario, others=args.others, start_distance_m=args.start_distance,
-                           drone=DroneParams(wind_std_mps=args.wind))
+                           drone=DroneParams(wind_std_mps=args.wind), realism=REALISM[args.realism])
         records = []
         for episode in tqdm(range(args.episodes), desc=scenario, unit="episode"):
             sim = Simulation(config, args.seed, episode)
@@ -129,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["settings"] = {
         "scenarios": args.scenario, "episodes": args.episodes, "seconds": args.seconds, "rate_hz": args.rate,
         "seed": args.seed, "others": args.others, "wind_std_mps": args.wind, "start_distance_m": args.start_distance,
+        "realism": {"preset": args.realism, **dataclasses.asdict(REALISM[args.realism])},
         "perception": args.perception, "model": str(engine.model_path) if engine else None,
         "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,

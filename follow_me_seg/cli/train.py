@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import run_cli
-from follow_me_seg.cli.arguments import bounded, count, fraction
+from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, fraction
 from follow_me_seg.core.errors import DataError
 
 
@@ -62,7 +62,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --output")
     p.add_argument("--overwrite", action="store_true", help="replace the run (finished or not) in --output")
     p.add_argument("--seed", type=count(0, 2**31 - 1), default=0)
+    p.add_argument("--camera-resolution", action="store_true",
+                   help="train at the camera's 256x256: frames kept whole, random --crop-size crops (around the hero "
+                        "in hero strata, around mined false heroes for hard negatives), pasted sizes scaled by 2.56, "
+                        "mining and validation on whole 256x256 frames with probabilities shrunk to 160x160")
+    p.add_argument("--crop-size", type=bounded(int, 8, 256), default=160,
+                   help="with --camera-resolution: side of the training crops (a multiple of 8)")
+    p.add_argument("--val-flip", action="store_true",
+                   help="with --camera-resolution: validate with test-time flip averaging")
+    p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
+                   help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
     args = p.parse_args(argv)
+    if args.crop_size % 8:
+        p.error(f"argument --crop-size: must be a multiple of 8, got {args.crop_size}")
     if sum(args.strata) <= 0:
         p.error("argument --strata: the three shares must have a positive sum")
     for name in ("paste_pixels", "paste_brightness", "paste_saturation"):
@@ -81,11 +93,10 @@ def _split_dir(data: Path, name: str) -> Path:
 
 def _init_weights(path: Path) -> list[np.ndarray]:
     """The weights of the ``--init`` model, checked to be the follow-me FCN."""
-    from follow_me_seg.learning import training
-    from follow_me_seg.learning.model import build_fcn
+    from follow_me_seg.learning.model import build_fcn, load_weights_from
 
     model = build_fcn()
-    training.load_weights_from(model, path)
+    load_weights_from(model, path, "--init model")
     return model.get_weights()
 
 
@@ -119,10 +130,23 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.learning.losses import WeightedCEDiceLoss
     from follow_me_seg.learning.model import build_fcn
 
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     keras.utils.set_random_seed(args.seed)
-    train_x, train_y = load_pairs(train_pairs, desc="reading train")
-    val_x, val_y = load_pairs(val_pairs, desc="reading validation")
-    none, far, close = training.size_strata(train_y)
+    from follow_me_seg.learning import camera_resolution as camera
+
+    camera_mode = args.camera_resolution
+    size = camera.CAMERA_SIZE if camera_mode else None
+    scale = camera.AREA_SCALE if camera_mode else 1.0
+    train_x, train_y = load_pairs(train_pairs, desc="reading train", **({"size": size} if size else {}))
+    val_x, val_y = load_pairs(val_pairs, desc="reading validation", **({"size": size} if size else {}))
+    predictor = None
+    if camera_mode:
+        val_y = camera.shrink_labels(val_y)  # scored against the grader's 160x160
+        predictor = camera.CameraPredictor(size)
+        print(f"camera resolution: {size}x{size} frames, {args.crop_size}x{args.crop_size} training crops")
+    none, far, close = training.size_strata(train_y, 1.0 / scale)
     print(f"train: {len(train_x)} pairs (no hero {len(none)}, far hero {len(far)}, close hero {len(close)}), "
           f"validation: {len(val_x)} pairs")
 
@@ -130,27 +154,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.hard_negative_boost and not args.no_strata:
         from follow_me_seg.learning.hard_negatives import HardNegativeMiner
 
-        miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost)
+        miner = HardNegativeMiner(train_x[none], train_y[none], args.hard_negative_boost, predictor=predictor)
     bank = people = None
     if args.paste_share and not args.no_augment:
         from follow_me_seg.core.classes import PERSON
         from follow_me_seg.learning.copy_paste import CutoutBank
 
         # training frames only: never paste validation people
-        bank = CutoutBank.from_frames(train_x, train_y)
-        people = None if args.no_paste_people else CutoutBank.from_frames(train_x, train_y, PERSON)
+        bank = CutoutBank.from_frames(train_x, train_y, pixel_scale=scale)
+        people = None if args.no_paste_people else CutoutBank.from_frames(train_x, train_y, PERSON, pixel_scale=scale)
         print(f"copy-paste: {len(bank)} hero and {len(people) if people else 0} person cut-outs from training frames"
               + ("" if len(bank) else " (no hero: copy-paste off)"))
     train_ds = training.make_dataset(
         train_x, train_y, args.batch_size, training=True, augment=not args.no_augment,
         hero_fraction=args.hero_fraction, seed=args.seed, strata_weights=None if args.no_strata else tuple(args.strata),
         zoom_prob=args.zoom_prob, zoom_min_scale=args.zoom_min_scale,
-        negatives=miner.dataset(args.seed) if miner else None,
-        hero_bank=bank, person_bank=people, paste_share=args.paste_share, paste_pixels=tuple(args.paste_pixels),
+        negatives=miner.dataset(args.seed, anchors=camera_mode) if miner else None,
+        hero_bank=bank, person_bank=people, paste_share=args.paste_share,
+        paste_pixels=tuple(p * scale for p in args.paste_pixels),
         paste_look=DistantLook(tuple(args.paste_brightness), tuple(args.paste_saturation)),
+        crop_size=args.crop_size if camera_mode else None,
     )
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
-    val_ds = training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
+    val_ds = None if camera_mode else \
+        training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)
     val_labels = val_y[: val_batches * args.batch_size]
     rng = np.random.default_rng(args.seed)
     calibration = train_x[rng.choice(len(train_x), min(len(train_x), args.bn_calibration_frames), replace=False)]
@@ -174,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=bool(gpus))
 
     callbacks = [
-        training.FollowMeValidation(val_ds, val_labels, loss, calibration),
+        training.FollowMeValidation(val_ds, val_labels, loss, calibration, predictor=predictor,
+                                    camera_images=val_x[: len(val_labels)] if camera_mode else None,
+                                    flip=args.val_flip, batch_size=args.batch_size),
         *([miner] if miner else []),  # after validation: mines with the recalibrated batch norms
         keras.callbacks.ModelCheckpoint(
             args.output / ".best.partial.keras", monitor="val_shaped_score", mode="max", save_best_only=True,

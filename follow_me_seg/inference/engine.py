@@ -26,10 +26,10 @@ import numpy as np
 from follow_me_seg.core.classes import INPUT_SIZE
 from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.core.image_files import resize_frame
+from follow_me_seg.core.resampling import shrink_probs
 from follow_me_seg.inference.common import (
     BACKENDS,
     DEVICES,
-    FRAME_SHAPE,
     cpu_threads,
     default_model_path,
     is_current,
@@ -51,6 +51,7 @@ from follow_me_seg.inference.tensorflow_backend import check_model_file, gpu_pos
 EXPORTED = {"litert": ".tflite", "openvino": ".xml"}
 LABELS = {"litert": "LiteRT", "openvino": "OpenVINO"}
 RUNTIME_HINTS = {"litert": "pip install ai-edge-litert", "openvino": "pip install follow_me_seg[openvino]"}
+MAX_INPUT_SIZE = 4096  # the network's side at most (camera-resolution inference)
 AUTO_THREADS_MAX = 1  # threads=0: one thread, measured under load (docs/benchmarks.md: "Thread policy")
 DEFAULT_PIN = False  # pinning measured slower under load (docs/benchmarks.md: "Thread policy")
 
@@ -60,10 +61,10 @@ def auto_threads() -> int:
     return min(AUTO_THREADS_MAX, cpu_threads())
 
 
-def _check_frames(frames: np.ndarray) -> None:
-    if not isinstance(frames, np.ndarray) or frames.dtype != np.uint8 or frames.shape[1:] != FRAME_SHAPE:
+def _check_frames(frames: np.ndarray, size: int) -> None:
+    if not isinstance(frames, np.ndarray) or frames.dtype != np.uint8 or frames.shape[1:] != (size, size, 3):
         shape = getattr(frames, "shape", None)
-        raise FollowMeError(f"frames must be uint8 arrays of shape (N, {INPUT_SIZE}, {INPUT_SIZE}, 3), got {shape}")
+        raise FollowMeError(f"frames must be uint8 arrays of shape (N, {size}, {size}, 3), got {shape}")
 
 
 def _runtime_installed(backend: str) -> bool:
@@ -183,11 +184,19 @@ class SegmentationEngine:
         warm_up: bool = True,
         warn: Callable[[str], None] = _stderr,
         flip: bool = False,
+        input_size: int = INPUT_SIZE,
     ):
         if threads is not None and threads < 0:  # None (the former default) is auto too
             raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
-        self.flip = flip
+        if input_size % 8 or not 8 <= input_size <= MAX_INPUT_SIZE:
+            raise FollowMeError(f"input size must be a multiple of 8 in [8, {MAX_INPUT_SIZE}], not {input_size!r}")
+        self.flip, self.input_size = flip, input_size
         candidates, skipped = backend_candidates(model_path, device, backend, precision)
+        if input_size != INPUT_SIZE:  # OpenVINO's IR is built for 160x160
+            if [c for c in candidates if c[0] != "openvino"] == []:
+                raise FollowMeError(f"backend 'openvino' runs at {INPUT_SIZE}x{INPUT_SIZE} only: use litert or tensorflow "
+                                    f"for input size {input_size}")
+            candidates = [c for c in candidates if c[0] != "openvino"]
         for message in skipped:
             warn(message)
         self.threads = threads or auto_threads()
@@ -215,36 +224,40 @@ class SegmentationEngine:
 
             check_model_file(self.model_path)
             self.device = select_device(device)
-            return TensorFlowRunner(self.model_path, self.device)
+            return TensorFlowRunner(self.model_path, self.device, self.input_size)
         self.device = "/CPU:0"
         if self.backend == "litert":
             from follow_me_seg.inference.litert_backend import LiteRTRunner
 
-            return LiteRTRunner(self.model_path, self.threads, pin)
+            return LiteRTRunner(self.model_path, self.threads, pin, self.input_size)
         from follow_me_seg.inference.openvino_backend import OpenVINORunner
 
         return OpenVINORunner(self.model_path, self.threads, pin, self.precision)
 
     def warm_up(self) -> None:
         """Run one blank frame so that the first real frame pays no tracing or allocation cost."""
-        self.predict(np.zeros(FRAME_SHAPE, np.uint8))
+        self.predict(np.zeros((self.input_size, self.input_size, 3), np.uint8))
 
     def predict_batch(self, frames: np.ndarray) -> np.ndarray:
-        """(N, 160, 160, 3) uint8 RGB to (N, 160, 160, 3) float32 probabilities."""
-        _check_frames(frames)
+        """(N, S, S, 3) uint8 RGB, S the input size, to (N, 160, 160, 3) float32 probabilities."""
+        _check_frames(frames, self.input_size)
         with self._lock:
             if not self.flip:
-                return self._runner.batch(frames)
+                return shrink_probs(self._runner.batch(frames))
             both = self._runner.batch(np.concatenate([frames, frames[:, :, ::-1]]))
-            return 0.5 * (both[: len(frames)] + both[len(frames):, :, ::-1])
+            return shrink_probs(0.5 * (both[: len(frames)] + both[len(frames):, :, ::-1]))
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
-        """One RGB uint8 frame of any size to (160, 160, 3) float32 probabilities."""
+        """One RGB uint8 frame of any size to (160, 160, 3) float32 probabilities.
+
+        The frame is resized to the input size; at another size than 160 the probabilities are
+        shrunk to 160x160 as the original grader shrank its ground truth (``core.resampling``).
+        """
         if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
             raise FollowMeError(f"a frame must be an (H, W, 3) uint8 RGB array, got {getattr(rgb, 'shape', None)}")
-        small = resize_frame(rgb)
+        small = resize_frame(rgb, self.input_size)
         with self._lock:
             probs = self._runner.frame(small)
             if self.flip:  # the mean with the mirror image's probabilities, mirrored back
                 probs = 0.5 * (probs + self._runner.frame(np.ascontiguousarray(small[:, ::-1]))[:, ::-1])
-            return probs
+        return shrink_probs(probs[None])[0]

@@ -10,7 +10,7 @@ import numpy as np
 
 from follow_me_seg.core.classes import INPUT_SIZE
 from follow_me_seg.core.errors import FollowMeError, ModelError
-from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE
+from follow_me_seg.inference.common import PROBS_SHAPE
 from follow_me_seg.inference.pinning import can_pin, pin_new_threads, pinned_caller, thread_ids
 
 
@@ -35,7 +35,7 @@ class LiteRTRunner:
     core while it runs a frame (LiteRT has no pinning option of its own).
     """
 
-    def __init__(self, tflite_path: Path, threads: int, pin: bool = False):
+    def __init__(self, tflite_path: Path, threads: int, pin: bool = False, input_size: int = INPUT_SIZE):
         interpreter_class = litert_interpreter_class()
         if interpreter_class is None:
             raise FollowMeError("backend 'litert' needs a LiteRT runtime: pip install ai-edge-litert")
@@ -43,15 +43,19 @@ class LiteRTRunner:
         before = thread_ids() if self._cores else set()
         try:
             self._interpreter = interpreter_class(model_path=str(tflite_path), num_threads=threads)
+            if input_size != INPUT_SIZE:  # the network is fully convolutional: the same graph at another side
+                index = self._interpreter.get_input_details()[0]["index"]
+                self._interpreter.resize_tensor_input(index, [1, input_size, input_size, 3], strict=True)
             self._interpreter.allocate_tensors()  # starts XNNPACK's worker threads
-        except (ValueError, RuntimeError) as err:
+        except (ValueError, RuntimeError, IndexError) as err:
             raise ModelError(f"cannot load LiteRT model (corrupt or not a .tflite): {tflite_path} ({err})") from None
         (inp,), (out,) = self._interpreter.get_input_details(), self._interpreter.get_output_details()
+        side = (1, input_size, input_size)
         if (tuple(inp["shape"]), inp["dtype"], tuple(out["shape"]), out["dtype"]) != (
-            (1, *FRAME_SHAPE), np.uint8, (1, *PROBS_SHAPE), np.float32
+            (*side, 3), np.uint8, (*side, PROBS_SHAPE[-1]), np.float32
         ):
-            raise ModelError(f"LiteRT model must map (1, {INPUT_SIZE}, {INPUT_SIZE}, 3) uint8 to float32 probabilities: "
-                             f"{tflite_path} (re-run export)")
+            raise ModelError(f"LiteRT model must map (1, {input_size}, {input_size}, 3) uint8 to float32 "
+                             f"probabilities: {tflite_path} (re-run export)")
         self._input = self._interpreter.tensor(inp["index"])  # a view factory: views must not outlive invoke()
         self._output_index = out["index"]
         if self._cores:
@@ -67,7 +71,5 @@ class LiteRTRunner:
         return self._interpreter.get_tensor(self._output_index)[0]
 
     def batch(self, frames: np.ndarray) -> np.ndarray:
-        probs = np.empty((len(frames), *PROBS_SHAPE), np.float32)
-        for i, frame in enumerate(frames):
-            probs[i] = self.frame(frame)
-        return probs
+        return np.stack([self.frame(frame) for frame in frames]) if len(frames) else \
+            np.empty((0, *frames.shape[1:3], PROBS_SHAPE[-1]), np.float32)

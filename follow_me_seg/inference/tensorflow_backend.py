@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.core.classes import normalise
+from follow_me_seg.core.classes import INPUT_SIZE, normalise
 from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.core.model_files import check_keras_archive
 from follow_me_seg.inference.common import DEVICES, FRAME_SHAPE, PROBS_SHAPE, default_model_path
@@ -59,25 +59,37 @@ def load_model(path: str | os.PathLike | None = None):
 
 
 class TensorFlowRunner:
-    """The Keras model behind two concrete functions: batch 1 for frames, any batch for batches."""
+    """The Keras model behind two concrete functions: batch 1 for frames, any batch for batches.
 
-    def __init__(self, model_path: Path, device: str):
+    ``input_size`` other than 160 runs the same weights in the network built for that side (fully
+    convolutional: any multiple of 8), answering at that size.
+    """
+
+    def __init__(self, model_path: Path, device: str, input_size: int = INPUT_SIZE):
         import tensorflow as tf
 
         self._model = load_model(model_path)
+        if input_size != INPUT_SIZE:
+            from follow_me_seg.learning.model import build_fcn
+
+            resized = build_fcn(input_size)
+            for layer in resized.layers:
+                layer.set_weights(self._model.get_layer(layer.name).get_weights())
+            self._model = resized
+        shape = (input_size, input_size, 3)
 
         def forward(batch):
             with tf.device(device):
                 return self._model(normalise(tf.cast(batch, tf.float32)), training=False)
 
         def concrete(batch_size):
-            spec = tf.TensorSpec((batch_size, *FRAME_SHAPE), tf.uint8)
+            spec = tf.TensorSpec((batch_size, *shape), tf.uint8)
             # XLA fuses the many small element-wise ops on a GPU; on a CPU it is slower (see cli/train.py).
             jit = device.startswith("/GPU")
             return tf.function(forward, input_signature=[spec], jit_compile=jit).get_concrete_function()
 
         self._frame_fn, self._batch_fn = concrete(1), concrete(None)
-        self._frame = np.zeros((1, *FRAME_SHAPE), np.uint8)
+        self._frame = np.zeros((1, *shape), np.uint8)
 
     def frame(self, rgb160: np.ndarray) -> np.ndarray:
         self._frame[0] = rgb160

@@ -63,14 +63,15 @@ class CutoutBank:
 
     @classmethod
     def from_frames(cls, images: np.ndarray, labels: np.ndarray, class_id: int = HERO, every: int = 3,
-                    limit: int = 400) -> CutoutBank:
+                    limit: int = 400, pixel_scale: float = 1.0) -> CutoutBank:
         """Cut the largest ``class_id`` blob of every ``every``-th frame holding enough of it
         (``MIN_CUT_PIXELS``: 400 px for the hero, 150 for other people; each blob must be that large too).
 
         ``images`` (N, H, W, 3) uint8 and ``labels`` (N, H, W) class ids must be training frames.
-        At most ``limit`` cut-outs, spread over the frames; the bank may be empty.
+        At most ``limit`` cut-outs, spread over the frames; the bank may be empty. ``pixel_scale``: the
+        frames' pixels per 160x160 pixel (2.56 for camera frames), scaling those thresholds.
         """
-        need = MIN_CUT_PIXELS.get(class_id, MIN_CUT_PIXELS_DEFAULT)
+        need = round(MIN_CUT_PIXELS.get(class_id, MIN_CUT_PIXELS_DEFAULT) * pixel_scale)
         cuts = []
         for i in np.flatnonzero((labels == class_id).reshape(len(labels), -1).sum(axis=1) >= need)[::every]:
             _, blobs, stats, _ = cv2.connectedComponentsWithStats((labels[i] == class_id).astype(np.uint8))

@@ -109,6 +109,11 @@ def resize_mask(ids: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
     return out
 
 
+def shrink_labels(ids: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """(N, H, W) class ids to (N, size, size) as the grader shrank its ground truth (``dataset.resize_mask``)."""
+    return np.stack([resize_mask(i, size) for i in ids]) if ids.shape[1:] != (size, size) else ids
+
+
 def load_pair(pair: Pair, size: int = INPUT_SIZE,
               max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> tuple[np.ndarray, np.ndarray]:
     """Read, check and resize one pair: (size, size, 3) RGB uint8 and (size, size) class ids."""

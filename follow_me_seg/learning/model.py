@@ -6,10 +6,16 @@ norm is a per-channel ``ChannelShift``, or nothing where the next layer is a 1x1
 absorbs the shift into its bias.
 """
 
+from __future__ import annotations
+
+import os
+
 import keras
 from keras import layers
 
 from follow_me_seg.core.classes import INPUT_SIZE, NUM_CLASSES
+from follow_me_seg.core.errors import ModelError
+from follow_me_seg.core.model_files import check_keras_archive
 
 # Blocks whose batch-norm shift the folded graph moves into the bias of the 1x1 convolution that reads them.
 SHIFT_FOLDED_INTO = {"enc3": "bottleneck_conv1x1", "dec3_2": "classifier_conv1x1"}
@@ -62,3 +68,21 @@ def build_fcn(input_size: int = INPUT_SIZE, num_classes: int = NUM_CLASSES, fold
     x = _decoder_block(x, image, 32, "dec3", folded)
     probs = layers.Conv2D(num_classes, 1, activation="softmax", name="classifier_conv1x1")(x)
     return keras.Model(image, probs, name="follow_me_fcn_folded" if folded else "follow_me_fcn")
+
+
+def load_weights_from(model: keras.Model, path: str | os.PathLike, what: str = "model") -> None:
+    """Copy the weights of the saved model at ``path`` into ``model``, layer by layer by name.
+
+    Fails with a ModelError naming ``what`` when the saved model is not the same network.
+    """
+    check_keras_archive(path, what)
+    try:
+        source = keras.models.load_model(path, compile=False)
+    except Exception as err:  # Keras raises many types for a bad file
+        raise ModelError(f"cannot load {what} (corrupt or not a Keras model): {path} "
+                         f"({type(err).__name__})") from None
+    names = [layer.name for layer in model.layers]
+    if [layer.name for layer in source.layers] != names or source.count_params() != model.count_params():
+        raise ModelError(f"{what} {path} is not the follow-me FCN ({source.count_params():,} parameters)")
+    for layer in model.layers:
+        layer.set_weights(source.get_layer(layer.name).get_weights())

@@ -12,8 +12,6 @@ import tensorflow as tf
 
 from follow_me_seg.core.atomic_files import atomic_path
 from follow_me_seg.core.classes import BACKGROUND, HERO, NUM_CLASSES, PERSON, normalise
-from follow_me_seg.core.errors import ModelError
-from follow_me_seg.core.model_files import check_keras_archive
 from follow_me_seg.learning.copy_paste import CutoutBank, DistantLook
 from follow_me_seg.learning.scoring import SetScore, proxy_report, split_by_hero_size
 
@@ -65,9 +63,11 @@ def augment_pair(image: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, zoom_prob
     return tf.clip_by_value(image, 0.0, 1.0), labels
 
 
-def size_strata(labels: np.ndarray) -> list[np.ndarray]:
-    """Frame indices split by hero size as the evaluation sets are: none, far (4-399 px), close."""
-    split = split_by_hero_size((labels == HERO).reshape(len(labels), -1).sum(axis=1))
+def size_strata(labels: np.ndarray, pixel_scale: float = 1.0) -> list[np.ndarray]:
+    """Frame indices split by hero size as the evaluation sets are: none, far (4-399 px), close.
+
+    ``pixel_scale`` converts the labels' hero pixels to the grader's 160x160 ones (1 / 2.56 for 256x256)."""
+    split = split_by_hero_size((labels == HERO).reshape(len(labels), -1).sum(axis=1) * pixel_scale)
     return [np.flatnonzero(split[name]) for name in ("none", "far", "close")]
 
 
@@ -92,6 +92,7 @@ def make_dataset(
     paste_share: float = 0.0,
     paste_pixels: tuple[float, float] = (6.0, 120.0),
     paste_look: DistantLook = DistantLook(),
+    crop_size: int | None = None,
 ) -> tf.data.Dataset:
     """Batches of (normalised image, one-hot labels) from in-memory uint8 arrays.
 
@@ -107,12 +108,29 @@ def make_dataset(
     of each batch are hero-free frames with a hero cut-out of ``paste_pixels`` area pasted in
     (``CutoutBank.paste``), after one cut-out of ``person_bank`` (if given and not empty) of the same
     size range, each coloured by ``paste_look``; the other sources share the rest in their proportions.
+
+    ``crop_size`` (training only; camera-resolution training): ``images`` are whole camera frames and
+    every training frame is cut to a ``crop_size`` square (``camera.camera_crop``) before pasting and
+    augmentation: around a random hero pixel where the frame has a hero, around its mined false hero
+    for ``negatives`` (which then yield (image, labels, anchor)), anywhere else. ``strata`` are then
+    judged by hero pixels scaled to the grader's 160x160 (``camera.AREA_SCALE``).
     """
+    from follow_me_seg.learning import camera_resolution as camera
+
+    crop = crop_size if training else None
+
     def source(idx: np.ndarray) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices((images[idx], labels[idx])).cache()
-        return ds.shuffle(len(idx), seed=seed, reshuffle_each_iteration=True).repeat() if training else ds
+        if not training:
+            return ds
+        ds = ds.shuffle(len(idx), seed=seed, reshuffle_each_iteration=True).repeat()
+        return camera.crop_around_hero(ds, seed, crop) if crop else ds
 
-    none, far, close = size_strata(labels)
+    if crop:
+        negatives = camera.crop_around_anchor(negatives, seed, crop) if negatives is not None else None
+        none, far, close = size_strata(labels, 1.0 / camera.AREA_SCALE)
+    else:
+        none, far, close = size_strata(labels)
     parts, weights = [np.arange(len(images))], [1.0]
     if training and strata_weights:
         parts, weights = [none, far, close], list(strata_weights)
@@ -200,19 +218,37 @@ class FollowMeValidation(keras.callbacks.Callback):
     is what the best checkpoint is chosen by.
     """
 
-    def __init__(self, dataset: tf.data.Dataset, labels: np.ndarray, loss: keras.losses.Loss,
-                 calibration_images: np.ndarray):
+    def __init__(self, dataset: tf.data.Dataset | None, labels: np.ndarray, loss: keras.losses.Loss,
+                 calibration_images: np.ndarray, predictor=None, camera_images: np.ndarray | None = None,
+                 flip: bool = False, batch_size: int = 32):
+        """With ``predictor`` (a ``camera.CameraPredictor``): camera-resolution validation. The model's
+        weights run on the whole ``camera_images`` frames, probabilities shrunk to ``labels``' 160x160
+        (the grader's ground truth); ``calibration_images`` are then camera frames too and batch norm is
+        recalibrated on whole frames (and copied back into the model); ``flip``: flip averaging."""
         super().__init__()
         self.dataset, self.labels, self.loss = dataset, labels, loss
         self.calibration_images = calibration_images
+        self.predictor, self.camera_images, self.flip, self.batch_size = predictor, camera_images, flip, batch_size
+
+    def _camera_batches(self):
+        self.predictor.sync(self.model)
+        recalibrate_batchnorm(self.predictor.model, self.calibration_images)
+        for layer in self.model.layers:  # the statistics measured on whole frames are the model's
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.set_weights(self.predictor.model.get_layer(layer.name).get_weights())
+        for start in range(0, len(self.labels), self.batch_size):
+            probs = self.predictor.predict(self.camera_images[start:start + self.batch_size], self.flip)
+            yield keras.ops.one_hot(self.labels[start:start + len(probs)], NUM_CLASSES), probs
+
+    def _batches(self):
+        recalibrate_batchnorm(self.model, self.calibration_images)
+        for x, y in self.dataset:
+            yield y, keras.ops.convert_to_numpy(self.model(x, training=False))
 
     def on_epoch_end(self, epoch, logs=None):
-        recalibrate_batchnorm(self.model, self.calibration_images)
         score, losses, start = SetScore(), [], 0
-        for x, y in self.dataset:
-            probs = self.model(x, training=False)
+        for y, probs in (self._camera_batches() if self.predictor is not None else self._batches()):
             losses.append(float(self.loss(y, probs)) * len(y))
-            probs = keras.ops.convert_to_numpy(probs)
             score.update(probs, self.labels[start:start + len(probs)])
             start += len(probs)
         report = proxy_report(score)
@@ -296,21 +332,3 @@ def best_logged(csv_path: Path, key: str) -> float | None:
     with open(csv_path, newline="") as f:
         values = [float(r[key]) for r in csv.DictReader(f) if r.get(key)]
     return max(values, default=None)
-
-
-def load_weights_from(model: keras.Model, path: Path) -> None:
-    """Copy the weights of the saved model at ``path`` into ``model``, layer by layer by name.
-
-    Fails with a ModelError when the saved model is not the same network.
-    """
-    check_keras_archive(path, "--init model")
-    try:
-        source = keras.models.load_model(path, compile=False)
-    except Exception as err:  # Keras raises many types for a bad file
-        raise ModelError(f"cannot load --init model (corrupt or not a Keras model): {path} "
-                         f"({type(err).__name__})") from None
-    names = [layer.name for layer in model.layers]
-    if [layer.name for layer in source.layers] != names or source.count_params() != model.count_params():
-        raise ModelError(f"--init model {path} is not the follow-me FCN ({source.count_params():,} parameters)")
-    for layer in model.layers:
-        layer.set_weights(source.get_layer(layer.name).get_weights())

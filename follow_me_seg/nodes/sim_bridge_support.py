@@ -9,11 +9,15 @@ from follow_me_seg.core.param_checks import OneOf, Range, not_empty
 from follow_me_seg.core.param_spec import ParamSpec
 from follow_me_seg.sim.camera import Camera
 from follow_me_seg.sim.drone import DroneParams
+from follow_me_seg.sim.realism import REALISM
 from follow_me_seg.sim.scenarios import SCENARIOS
 from follow_me_seg.sim.simulation import SimConfig
 
 SIM_BRIDGE_PARAMS: tuple[ParamSpec, ...] = (  # the episode is built at start-up: only the last three are live
     ParamSpec("scenario", "straight", f"hero scenario: {', '.join(SCENARIOS)}", OneOf(SCENARIOS), read_only=True),
+    ParamSpec("realism", "realistic", f"the simulated world: {', '.join(REALISM)} (distance look, occluders, a "
+              "look-alike, latency, blur, noise and JPEG; optimistic: none of them)", OneOf(tuple(REALISM)),
+              read_only=True),
     ParamSpec("seed", 0, "seed of every random choice of the episode", Range(0, 2**31 - 1), read_only=True),
     ParamSpec("rate_hz", 10.0, "camera rate (Hz): the simulation steps 1 / rate_hz per frame",
               Range(0, 1000, low_open=True), read_only=True),
@@ -40,7 +44,7 @@ def sim_config(values: Mapping[str, Any]) -> SimConfig:
     """The simulation described by validated sim_bridge parameter values."""
     camera = Camera(width=values["width"], height=values["height"], horizontal_fov_rad=values["horizontal_fov"],
                     pitch_rad=values["camera_pitch"])
-    return SimConfig(scenario=values["scenario"], others=values["others"],
+    return SimConfig(scenario=values["scenario"], realism=REALISM[values["realism"]], others=values["others"],
                      start_distance_m=values["start_distance_m"] or None, altitude_m=values["altitude_m"],
                      camera=camera, drone=DroneParams(wind_std_mps=values["wind_std_mps"]))
 

@@ -13,15 +13,18 @@ import numpy as np
 
 from follow_me_seg.sim.camera import Camera
 from follow_me_seg.sim.drone import Drone, DroneParams, DroneState
+from follow_me_seg.sim.look import DistanceLook
+from follow_me_seg.sim.realism import Realism, Sensor
 from follow_me_seg.sim.render import Frame, Renderer
-from follow_me_seg.sim.scenarios import SCENARIOS, make_world
+from follow_me_seg.sim.scenarios import SCENARIOS, Extras, make_world
 from follow_me_seg.sim.sprites import SpriteBank, load_sprites
 from follow_me_seg.sim.world import PERSON_HEIGHT_M
 
 
 @dataclass(frozen=True)
 class SimConfig:
-    """What an episode looks like: scenario, crowd size, start distance (None: the scenario's), camera, drone."""
+    """What an episode looks like: scenario, crowd size, start distance (None: the scenario's), camera, drone
+    and realism (default: realistic; ``REALISM["optimistic"]`` is the kind world of the first simulator)."""
 
     scenario: str = "straight"
     others: int = 6
@@ -29,6 +32,7 @@ class SimConfig:
     altitude_m: float = 2.5
     camera: Camera = field(default_factory=Camera)
     drone: DroneParams = field(default_factory=DroneParams)
+    realism: Realism = field(default_factory=Realism)
 
 
 @dataclass(frozen=True)
@@ -50,22 +54,27 @@ class Simulation:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}, got {config.scenario!r}")
         self.config = config
         sprites = sprites or load_sprites()
-        world_seed, drone_seed, look_seed = np.random.SeedSequence(
-            [seed, SCENARIOS.index(config.scenario), episode]).spawn(3)
-        look = np.random.default_rng(look_seed)
+        world_seed, drone_seed, look_seed, extras_seed, sensor_seed = np.random.SeedSequence(
+            [seed, SCENARIOS.index(config.scenario), episode]).spawn(5)  # the first three as before realism
+        look, realism = np.random.default_rng(look_seed), config.realism
+        extras = Extras(np.random.default_rng(extras_seed), realism.occluders, realism.distractor)
         self.world = make_world(config.scenario, np.random.default_rng(world_seed), len(sprites.heroes),
-                                len(sprites.people), config.others, config.start_distance_m)
+                                len(sprites.people), config.others, config.start_distance_m, extras)
         self.drone = Drone(DroneState(z=config.altitude_m), config.drone, np.random.default_rng(drone_seed))
         self.renderer = Renderer(config.camera, sprites, ground=int(look.integers(len(sprites.grounds))),
-                                 backdrop_order=look.permutation(len(sprites.backdrops)))
+                                 backdrop_order=look.permutation(len(sprites.backdrops)),
+                                 look=DistanceLook() if realism.distance_look else None)
+        self.sensor = Sensor(realism, config.camera, np.random.default_rng(sensor_seed))
 
     @property
     def time_s(self) -> float:
         return self.world.time_s
 
     def render(self) -> Frame:
+        """Capture the view now; return the frame that reaches the engine now (``realism.latency_s`` old)."""
         s = self.drone.state
-        return self.renderer.render(s.position, s.yaw, self.world.people)
+        frame = self.renderer.render(s.position, s.yaw, self.world.people, self.world.occluders)
+        return self.sensor.capture(frame, self.time_s, s)
 
     def step(self, vx: float, vz: float, yaw_rate: float, dt: float) -> None:
         """Fly the command for ``dt`` seconds while the people walk."""

@@ -53,9 +53,11 @@ class EpisodeVideo:
             angle = record.drone_yaw + side * half_fov
             cv2.line(image, px(record.drone_x, record.drone_y),
                      px(record.drone_x + 12 * math.cos(angle), record.drone_y + 12 * math.sin(angle)), (180, 180, 180), 1)
+        for occluder in self.sim.world.occluders:
+            cv2.circle(image, px(occluder.x, occluder.y), 2, (120, 120, 120), -1)
         for walker in self.sim.world.others:
             if walker.visible:
-                cv2.circle(image, px(walker.x, walker.y), 3, (0, 160, 0), -1)
+                cv2.circle(image, px(walker.x, walker.y), 3, (0, 0, 220) if walker.hero_look else (0, 160, 0), -1)
         cv2.circle(image, px(record.hero_x, record.hero_y), 5, (255, 0, 0), -1 if record.hero_present else 1)
         cv2.circle(image, px(record.drone_x, record.drone_y), 5, (0, 0, 0), -1)
         text = f"t {record.t_s:4.1f}s  d {record.hero_distance_m:4.1f}m  {record.cmd_mode}"

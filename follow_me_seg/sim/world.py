@@ -29,6 +29,7 @@ class Walker:
     sprite: int
     visible: bool = True
     wanders: bool = True  # False: a scenario steers this person
+    hero_look: bool = False  # True: a look-alike drawn with hero sprite ``sprite`` (still another person)
 
     def walk(self, dt: float) -> None:
         self.x += self.speed * math.cos(self.heading) * dt
@@ -40,6 +41,18 @@ class Walker:
         self.heading += max(-max_rate * dt, min(max_rate * dt, error))
 
 
+@dataclass(frozen=True)
+class Occluder:
+    """A static occluder standing on the ground at (x, y): one of ``OCCLUDER_KINDS``."""
+
+    x: float
+    y: float
+    kind: str
+
+
+OCCLUDER_KINDS = ("pole", "tree")
+
+
 class Script(Protocol):
     """A scenario's behaviour: steers the hero (and any people it controls) once per step."""
 
@@ -47,10 +60,11 @@ class Script(Protocol):
 
 
 class World:
-    """The hero, the other people and the time; :meth:`step` moves them all."""
+    """The hero, the other people, static occluders and the time; :meth:`step` moves the people."""
 
-    def __init__(self, hero: Walker, others: list[Walker], script: Script, rng: np.random.Generator):
-        self.hero, self.others, self.script, self.rng = hero, others, script, rng
+    def __init__(self, hero: Walker, others: list[Walker], script: Script, rng: np.random.Generator,
+                 occluders: tuple[Occluder, ...] = ()):
+        self.hero, self.others, self.script, self.rng, self.occluders = hero, others, script, rng, occluders
         self.time_s = 0.0
 
     @property

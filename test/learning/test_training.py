@@ -103,8 +103,7 @@ def test_init_weights_copies_a_saved_model_and_refuses_another(tmp_path, untrain
     import keras
 
     from follow_me_seg.core.errors import ModelError
-    from follow_me_seg.learning.model import build_fcn
-    from follow_me_seg.learning.training import load_weights_from
+    from follow_me_seg.learning.model import build_fcn, load_weights_from
 
     source = keras.models.load_model(untrained_model_path, compile=False)
     model = build_fcn()
