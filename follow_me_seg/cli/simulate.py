@@ -73,6 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--wind", type=bounded(float, 0, 20), default=0.0, help="wind gusts, standard deviation (m/s)")
     p.add_argument("--param", type=_override, action="append", default=[], metavar="NAME=VALUE",
                    help="override a follower parameter (as in config/follow_me.yaml); repeatable")
+    p.add_argument("--no-tracking", action="store_true",
+                   help="steer on each frame's largest hero blob instead of the tracked one (the node's track_hero)")
     p.add_argument("--realism", choices=tuple(REALISM), default="realistic",
                    help="realistic: every realism lever on; optimistic: none (the first simulator's kind world)")
     p.add_argument("--perception", choices=("engine", "truth"), default="engine",
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from follow_me_seg.control.law import FollowController
+    from follow_me_seg.control.tracking import HeroTracker, TrackParams
     from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.sim.drone import DroneParams
@@ -112,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     perception = Perception(engine.predict if engine else None)
     controller = FollowController(params)
     period = 1.0 / args.rate
+    tracker = None if args.no_tracking else HeroTracker(TrackParams(coast_s=params.target_timeout))
     summary, everything = {}, []
     for scenario in args.scenario:
         config = SimConfig(scenario=scenario, others=args.others, start_distance_m=args.start_distance,
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             sim = Simulation(config, args.seed, episode)
             video = EpisodeVideo(sim) if args.video and episode == 0 else None
             records += run_episode(sim, perception, controller, args.seconds, args.rate, episode,
-                                   video.add if video else None)
+                                   video.add if video else None, tracker)
             if video:
                 video.save(args.out / f"video_{scenario}.mp4", args.rate)
         figures = summarise(records, params.desired_distance_m, args.seed)
@@ -131,13 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         missed = [t["target"] for t in figures["targets"] if not t["met"]]
         print(f"{scenario}: in view {figures['hero_in_view_fraction']}, detected {figures['hero_detected_fraction']}, "
               f"distance error median {figures['distance_error_m_median']} m, "
+              f"wrong person {figures['wrong_person_fraction']}, "
               f"lost->hover max {figures['lost_to_hover_s_max']} s; " + (f"missed: {', '.join(missed)}" if missed else "targets met"))
     summary["overall"] = summarise(everything, params.desired_distance_m, args.seed)
     summary["settings"] = {
         "scenarios": args.scenario, "episodes": args.episodes, "seconds": args.seconds, "rate_hz": args.rate,
         "seed": args.seed, "others": args.others, "wind_std_mps": args.wind, "start_distance_m": args.start_distance,
         "realism": {"preset": args.realism, **dataclasses.asdict(REALISM[args.realism])},
-        "perception": args.perception, "model": str(engine.model_path) if engine else None,
+        "tracking": not args.no_tracking, "perception": args.perception, "model": str(engine.model_path) if engine else None,
         "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }

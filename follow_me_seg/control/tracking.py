@@ -116,3 +116,16 @@ class HeroTracker:
 
 def _finite(c: Observation) -> bool:
     return all(math.isfinite(v) for v in (c.offset_x, c.offset_y, c.size))
+
+
+def choose_hero(candidates: Sequence[Observation | None], now_s: float,
+                tracker: HeroTracker | None = None) -> int | None:
+    """The index of the candidate that is the hero: the tracked one, or without ``tracker`` the largest.
+
+    None entries (unusable boxes) are skipped; None when no candidate is the hero.
+    """
+    valid = [(i, c) for i, c in enumerate(candidates) if c is not None]
+    if tracker is None:
+        return max(valid, key=lambda pair: pair[1].size)[0] if valid else None
+    chosen = tracker.update([c for _, c in valid], now_s)
+    return next((i for i, c in valid if c is chosen), None)

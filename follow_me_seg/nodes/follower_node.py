@@ -25,7 +25,7 @@ from vision_msgs.msg import Detection2DArray
 
 from follow_me_seg.control.law import HOVER, Command, FollowController, Observation, observation_from_box
 from follow_me_seg.control.law_parameters import control_params
-from follow_me_seg.control.tracking import HeroTracker, TrackParams
+from follow_me_seg.control.tracking import HeroTracker, TrackParams, choose_hero
 from follow_me_seg.core.classes import HERO_CLASS_ID
 from follow_me_seg.nodes.callback_guard import CallbackGuard
 from follow_me_seg.nodes.frame_size import FrameSizes, box_fits
@@ -193,11 +193,8 @@ class FollowerNode(LifecycleNode):
             else:
                 self._outside_frame += 1
                 self._warn(f"ignoring a target outside its {frame[0]}x{frame[1]} frame: {box}")
-        candidates = [c for c in candidates if c is not None]
-        if self.params["track_hero"]:
-            hero = self.tracker.update(candidates, now_seconds(self))
-        else:  # the largest blob
-            hero = max(candidates, key=lambda c: c.size, default=None)
+        index = choose_hero(candidates, now_seconds(self), self.tracker if self.params["track_hero"] else None)
+        hero = None if index is None else candidates[index]
         if self.controller.confirm(hero is not None):  # one target message per camera frame
             self._pending = (stamp, hero)
 

@@ -7,16 +7,17 @@ As on the ROS graph, the hero's range comes from the rendered depth image and th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
-from follow_me_seg.control.law import Command, FollowController
+from follow_me_seg.control.law import Command, FollowController, observation_from_target
+from follow_me_seg.control.tracking import HeroTracker, choose_hero
 from follow_me_seg.core.classes import HERO
 from follow_me_seg.perception.pipeline import FrameResult, segment_frame
 from follow_me_seg.perception.projection import hero_point
-from follow_me_seg.perception.target import extract_target
+from follow_me_seg.perception.target import Target, extract_blobs
 from follow_me_seg.sim.render import Frame
 from follow_me_seg.sim.simulation import Simulation
 
@@ -38,7 +39,8 @@ class Perception:
         if self.predict is None:
             ids = frame.class_ids
             hero = (ids == HERO).astype(np.float32)
-            return FrameResult(ids, extract_target(hero, ids.shape, self.hero_threshold, self.min_target_pixels))
+            blobs = tuple(extract_blobs(hero, ids.shape, self.hero_threshold, self.min_target_pixels))
+            return FrameResult(ids, blobs[0] if blobs else Target(False), blobs)
         return segment_frame(self.predict, frame.rgb, self.hero_threshold, self.min_target_pixels)
 
 
@@ -55,8 +57,8 @@ class StepRecord:
     hero_rel_y_m: float
     hero_distance_m: float
     hero_gt_pixels: int
-    detected: bool
-    detection_on_hero: bool
+    detected: bool  # the follower chose a blob as the hero (the tracked one, or the largest without tracking)
+    detection_on_hero: bool  # ... and that blob lies on the rendered hero
     det_cx: float
     det_cy: float
     det_range_m: float
@@ -65,6 +67,8 @@ class StepRecord:
     cmd_vz: float
     cmd_yaw_rate: float
     cmd_mode: str
+    track_id: int  # 0 without tracking
+    track_state: str
     drone_x: float
     drone_y: float
     drone_z: float
@@ -80,19 +84,18 @@ def hero_iou(predicted: np.ndarray, truth: np.ndarray) -> float:
     return np.count_nonzero(p & t) / union if union else math.nan
 
 
-def _range(result: FrameResult, frame: Frame, k: list[float], window: int) -> float | None:
-    if not result.target.found:
+def _range(blob: Target, frame: Frame, k: list[float], window: int) -> float | None:
+    if not blob.found:
         return None
     height, width = frame.depth.shape
-    point = hero_point((result.target.centroid_x, result.target.centroid_y), (width, height), frame.depth, k,
-                       window=window)
+    point = hero_point((blob.centroid_x, blob.centroid_y), (width, height), frame.depth, k, window=window)
     return None if point is None else math.sqrt(sum(c * c for c in point))
 
 
-def _on_hero(result: FrameResult, truth_ids: np.ndarray) -> bool:
-    if not result.target.found:
+def _on_hero(blob: Target, truth_ids: np.ndarray) -> bool:
+    if not blob.found:
         return False
-    x, y, w, h = result.target.bbox
+    x, y, w, h = blob.bbox
     return bool((truth_ids[y:y + h, x:x + w] == HERO).any())
 
 
@@ -100,9 +103,16 @@ StepHook = Callable[[Frame, FrameResult, StepRecord], None]
 
 
 def run_episode(sim: Simulation, perception: Perception, controller: FollowController, seconds: float,
-                rate_hz: float = 10.0, episode: int = 0, on_step: StepHook | None = None) -> list[StepRecord]:
-    """Close the loop for ``seconds`` of simulated time at ``rate_hz``; one record per camera frame."""
+                rate_hz: float = 10.0, episode: int = 0, on_step: StepHook | None = None,
+                tracker: HeroTracker | None = None) -> list[StepRecord]:
+    """Close the loop for ``seconds`` of simulated time at ``rate_hz``; one record per camera frame.
+
+    As in the follower node, the hero among each frame's blobs is the tracked one (``tracker``), or
+    the largest without one.
+    """
     controller.reset()
+    if tracker is not None:
+        tracker.reset()
     k = sim.config.camera.k.reshape(-1).tolist()
     dt = 1.0 / rate_hz
     records = []
@@ -110,20 +120,26 @@ def run_episode(sim: Simulation, perception: Perception, controller: FollowContr
         now = index * dt
         frame = sim.render()
         result = perception.segment(frame)
-        distance = _range(result, frame, k, perception.depth_window)
         height, width = frame.rgb.shape[:2]
-        command: Command = controller.update_from_target(result.target, width, height, now, distance)
+        measure = controller.params.size_measure
+        candidates = [observation_from_target(blob, width, height, measure) for blob in result.blobs]
+        index = choose_hero(candidates, now, tracker)
+        blob = Target(False) if index is None else result.blobs[index]
+        distance = _range(blob, frame, k, perception.depth_window)
+        seen = None if index is None else replace(candidates[index], distance_m=distance)
+        command: Command = controller.update(seen if controller.confirm(seen is not None) else None, now)
         truth, state, hero = sim.hero_truth(), sim.drone.state, sim.world.hero
         record = StepRecord(
             scenario=sim.config.scenario, episode=episode, t_s=round(now, 6),
             hero_present=truth.present, hero_in_view=truth.in_view, hero_rel_x_m=truth.rel_x,
             hero_rel_y_m=truth.rel_y, hero_distance_m=truth.distance_m,
             hero_gt_pixels=int(np.count_nonzero(frame.class_ids == HERO)),
-            detected=result.target.found, detection_on_hero=_on_hero(result, frame.class_ids),
-            det_cx=result.target.centroid_x, det_cy=result.target.centroid_y,
+            detected=blob.found, detection_on_hero=_on_hero(blob, frame.class_ids),
+            det_cx=blob.centroid_x, det_cy=blob.centroid_y,
             det_range_m=math.nan if distance is None else distance,
             hero_iou=hero_iou(result.class_ids, frame.class_ids),
             cmd_vx=command.vx, cmd_vz=command.vz, cmd_yaw_rate=command.yaw_rate, cmd_mode=command.mode,
+            track_id=tracker.track_id if tracker else 0, track_state=tracker.state if tracker else "off",
             drone_x=state.x, drone_y=state.y, drone_z=state.z, drone_yaw=state.yaw, hero_x=hero.x, hero_y=hero.y,
         )
         records.append(record)

@@ -10,7 +10,9 @@ rendered hero):
 - ``lost_to_hover_s_max``: from the first frame without the hero (it vanished) to the first all-zero
   command; when the hero returns before any, the time until its return, and ``lost_without_hover`` counts it;
   ``lost_false_detections`` counts the detections in those spans (all false: the hero is gone);
-- ``segmentation_hero_iou``: mean hero IoU over the frames whose rendering holds hero pixels.
+- ``segmentation_hero_iou``: mean hero IoU over the frames whose rendering holds hero pixels;
+- ``wrong_person_fraction``: of the in-view steps, those on which the command steered (mode ``track``)
+  on a blob that is not the hero (a bystander, a look-alike, a false detection).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def summarise(records: Sequence[StepRecord], desired_distance_m: float, seed: in
     in_view = np.array([r.hero_in_view for r in records], bool)
     on_hero = np.array([r.detection_on_hero for r in records], bool)
     detected = np.array([r.detected for r in records], bool)
+    steered = np.array([r.cmd_mode == "track" for r in records], bool)
     signed = np.array([r.hero_distance_m - desired_distance_m for r in records])[present]
     ious = np.array([r.hero_iou for r in records if r.hero_gt_pixels > 0])
     episodes = _episodes(records)
@@ -102,6 +105,7 @@ def summarise(records: Sequence[StepRecord], desired_distance_m: float, seed: in
         "lost_without_hover": len(events["no_hover"]),
         "lost_false_detections": len(events["false_while_lost"]),
         "segmentation_hero_iou": _rounded(float(np.nanmean(ious))) if ious.size else None,
+        "wrong_person_fraction": share(steered & detected & ~on_hero, in_view),
         "episodes_acquired": len(events["acquired"]),
         "episodes_closed": len(events["closed"]),
         "closed_s_median": _rounded(np.median(events["closed"])) if events["closed"] else None,

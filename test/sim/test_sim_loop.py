@@ -103,3 +103,44 @@ def test_perfect_perception_sees_exactly_the_rendered_hero():
     records = run_episode(sim, Perception(None), FollowController(ControlParams()), seconds=3.0, rate_hz=RATE_HZ)
     assert all(r.detection_on_hero and r.hero_iou == 1.0 for r in records)
     assert all(r.det_range_m > 0 for r in records)
+
+
+class LookAlikePerception:
+    """Perfect perception plus, from the tenth frame on, a larger hero-coloured bystander blob at the right edge."""
+
+    depth_window = 5
+
+    def __init__(self):
+        self.frames = 0
+
+    def segment(self, frame):
+        import numpy as np
+
+        from follow_me_seg.perception.pipeline import FrameResult
+        from follow_me_seg.perception.target import Target
+
+        self.frames += 1
+        result = Perception(None).segment(frame)
+        if self.frames < 10:
+            return result
+        height, width = frame.class_ids.shape
+        fake = Target(found=True, centroid_x=width - 20.0, centroid_y=height / 2,
+                      bbox=(width - 30, height // 2 - 40, 20, 80), pixels=1600, area_fraction=0.02, score=0.9)
+        blobs = tuple(sorted((*result.blobs, fake), key=lambda b: -b.pixels))
+        return FrameResult(np.asarray(result.class_ids), blobs[0], blobs)
+
+
+@pytest.mark.parametrize("tracking", [True, False])
+def test_tracking_keeps_the_loop_on_the_hero_when_a_larger_look_alike_appears(tracking):
+    from follow_me_seg.control.tracking import HeroTracker
+    from follow_me_seg.sim.realism import REALISM
+
+    sim = Simulation(SimConfig(scenario="straight", others=0, realism=REALISM["optimistic"]), seed=2)
+    tracker = HeroTracker() if tracking else None
+    records = run_episode(sim, LookAlikePerception(), FollowController(ControlParams()), seconds=4.0,
+                          rate_hz=RATE_HZ, tracker=tracker)
+    wrong = summarise(records, ControlParams().desired_distance_m, 0)["wrong_person_fraction"]
+    if tracking:
+        assert wrong == 0.0 and {r.track_id for r in records} == {1}
+    else:
+        assert wrong >= 0.3 and {r.track_state for r in records} == {"off"}

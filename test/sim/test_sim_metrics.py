@@ -18,7 +18,8 @@ def step(t: float, present=True, in_view=True, seen=True, distance=4.0, command=
         hero_rel_x_m=distance, hero_rel_y_m=0.0, hero_distance_m=distance, hero_gt_pixels=100 if present else 0,
         detected=seen, detection_on_hero=seen and present, det_cx=0.0, det_cy=0.0, det_range_m=math.nan,
         hero_iou=iou if present else math.nan, cmd_vx=command[0], cmd_vz=command[1], cmd_yaw_rate=command[2],
-        cmd_mode="track" if any(command) else "hover", drone_x=0.0, drone_y=0.0, drone_z=2.5, drone_yaw=0.0,
+        cmd_mode="track" if any(command) else "hover", track_id=1, track_state="tracking", drone_x=0.0, drone_y=0.0,
+        drone_z=2.5, drone_yaw=0.0,
         hero_x=distance, hero_y=0.0)
 
 
@@ -82,3 +83,12 @@ def test_far_start_needs_every_episode_acquired_and_closed():
     assert (figures["episodes"], figures["episodes_acquired"], figures["episodes_closed"]) == (2, 1, 1)
     (verdict,) = [c for c in check_targets("far_start", figures, 1.0, 0.1) if c["target"].startswith("far_start")]
     assert not verdict["met"] and verdict["fails_in"] == "perception"
+
+
+def test_wrong_person_fraction_counts_in_view_steps_steered_on_another_blob():
+    on_hero = [step(k / 10) for k in range(6)]
+    wrong = [replace(step(0.6 + k / 10), detection_on_hero=False) for k in range(3)]  # steering on a bystander
+    holding = [replace(step(0.9 + k / 10, seen=False), cmd_mode="hold") for k in range(1)]
+    figures = summarise(on_hero + wrong + holding, 4.0, 0)
+    assert figures["wrong_person_fraction"] == pytest.approx(3 / 10)
+    assert summarise(on_hero, 4.0, 0)["wrong_person_fraction"] == 0.0
