@@ -5,7 +5,7 @@ red. ``DistanceLook`` pulls a person's colours towards their own grey (desaturat
 down (dimming) and blends them into a haze colour, each by a share that grows as 1 - exp(-(d - start) / scale)
 with the body-centre depth d beyond ``start``. Its defaults were fitted (table: docs/simulator.md, "Realism") by
 
-    python -m follow_me_seg.sim.look_fit --data ../shared/data/followme
+    python -m follow_me_seg.cli.fit_look --data ../shared/data/followme
 
 which reads ``train`` and ``validation`` (images + masks), takes each frame's hero pixels at 160x160
 (mean R-G and HSV value per frame, averaged per hero size bucket), renders the shipped hero sprites
@@ -25,7 +25,7 @@ class DistanceLook:
     """Desaturation, dimming and haze (shares at full distance) growing with the depth beyond ``start_m``
     over ``scale_m``."""
 
-    # fitted by ``python -m follow_me_seg.sim.look_fit --data ../shared/data/followme`` (docs/simulator.md, "Realism"):
+    # fitted by ``python -m follow_me_seg.cli.fit_look --data ../shared/data/followme`` (docs/simulator.md, "Realism"):
     # the grid's best look only desaturates; dimming and haze made the table worse
     start_m: float = 4.0
     scale_m: float = 12.0

@@ -1,13 +1,8 @@
-"""Fit ``DistanceLook`` to the follow-me data: hero colours per size bucket, in the data and as rendered.
-
-    python -m follow_me_seg.sim.look_fit --data ../shared/data/followme
-
-prints the data's table, the rendered tables without and with the fitted look, and the fitted look.
-"""
+"""Fit ``DistanceLook`` to the follow-me data: hero colours per size bucket, in the data and as rendered
+(the tool is ``python -m follow_me_seg.cli.fit_look``)."""
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 from pathlib import Path
@@ -82,19 +77,3 @@ def fit(data: Table, sprite_step: int = 3) -> DistanceLook:
     grid = itertools.product((0.0, 4.0), (6.0, 12.0, 24.0), (0.4, 0.6, 0.8, 1.0), (0.0, 0.15, 0.3), (0.0, 0.2, 0.4))
     looks = [DistanceLook(start_m=a, scale_m=s, desaturation=d, dimming=m, haze=h) for a, s, d, m, h in grid]
     return min(looks, key=lambda look: table_error(rendered_table(look, sprite_step=sprite_step), data))
-
-
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m follow_me_seg.sim.look_fit", description=__doc__)
-    p.add_argument("--data", type=Path, required=True, help="the followme folder (train/, validation/)")
-    args = p.parse_args(argv)
-    data = data_table(args.data)
-    print("data", data)
-    look = fit(data)
-    print("rendered without the look", rendered_table(None))
-    print("rendered with the fitted look", rendered_table(look))
-    print("fitted", look)
-
-
-if __name__ == "__main__":
-    main()
