@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import FOLLOWME, need
+from shared_data import FOLLOWME, need
 
 
 def run_tool(tool: str, *args) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import RAW_SAMPLE, need
+from shared_data import RAW_SAMPLE, need
 
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.captures import convert_frame, find_frames, label_from_renders

@@ -4,7 +4,7 @@
 import cv2
 import numpy as np
 import pytest
-from conftest import FOLLOWME, need, write_pair
+from shared_data import FOLLOWME, need, write_pair
 
 from follow_me_seg.core.classes import HERO, INPUT_SIZE
 from follow_me_seg.core.errors import DataError

@@ -162,7 +162,7 @@ def test_distance_look_matches_the_data_per_size_bucket():
 
 
 def test_the_stored_data_table_is_the_data():
-    from conftest import FOLLOWME, need
+    from shared_data import FOLLOWME, need
 
     from follow_me_seg.sim.look_fit import DATA_HERO_COLOURS, data_table
 
