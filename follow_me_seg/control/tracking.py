@@ -6,8 +6,8 @@ velocity) filter on the hero's normalised image position and apparent size, pred
 hero is now, and scores each blob against the prediction (gating): the blob within the gate that
 is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
 the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost,
-and the next blob starts a track again, re-acquiring the same hero (same id) when it appears near
-where the hero was last seen within ``reacquire_s``.
+and a blob starts a track again: within ``reacquire_s`` the one nearest where the hero was last seen
+(the same hero: same id), else the largest.
 """
 
 from __future__ import annotations
@@ -84,9 +84,19 @@ class HeroTracker:
             self.state = LOST
         if not candidates:
             return None
-        chosen = max(candidates, key=lambda c: c.size)
+        chosen = self._recent_place(candidates, now_s) or max(candidates, key=lambda c: c.size)
         self._start(chosen, now_s)
         return chosen
+
+    def _recent_place(self, candidates: list[Observation], now_s: float) -> Observation | None:
+        """After a loss within ``reacquire_s``: the candidate nearest where the hero was last seen, if any is
+        within twice the gate (a look-alike elsewhere in the frame must not take the track over)."""
+        p, last = self.params, self._estimate
+        if self.state != LOST or last is None or now_s - self._last_match_s > p.reacquire_s:
+            return None
+        distance, nearest = min(((math.hypot(c.offset_x - last.x, c.offset_y - last.y), c) for c in candidates),
+                                key=lambda pair: pair[0])
+        return nearest if distance <= 2 * p.gate else None
 
     def _cost(self, c: Observation, predicted: _Estimate) -> float:
         """Distance from the prediction in gate units, position and size each at most 1 to be inside."""
@@ -106,7 +116,7 @@ class HeroTracker:
     def _start(self, c: Observation, now_s: float) -> None:
         p, last = self.params, self._estimate
         near_last = last is not None and math.hypot(c.offset_x - last.x, c.offset_y - last.y) <= 2 * p.gate
-        if self.state == LOST and near_last and now_s - self._last_match_s <= p.reacquire_s:
+        if self.state == LOST and near_last and now_s - self._last_match_s <= p.reacquire_s:  # the same hero
             self.reacquisitions += 1
         else:
             self.track_id += 1

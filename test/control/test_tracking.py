@@ -60,3 +60,12 @@ def test_unusable_candidates_are_ignored_and_a_clock_going_back_resets(bad):
     tracker.update([obs(0.3)], 1.0)
     tracker.update([obs(-0.8)], 0.5)  # time went back: a fresh start takes the new blob
     assert tracker.state == TRACKING and tracker.track_id == 2
+
+
+def test_after_a_loss_the_blob_near_the_last_place_wins_over_a_larger_one_elsewhere():
+    tracker = HeroTracker(TrackParams(coast_s=0.3))
+    tracker.update([obs(0.2, 0.2)], 0.0)
+    tracker.update([], 0.5)  # lost
+    hero, look_alike = obs(0.3, 0.15), obs(-0.7, 0.4)
+    assert tracker.update([look_alike, hero], 1.0) == hero
+    assert (tracker.track_id, tracker.reacquisitions) == (1, 1)
