@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{summary['end_to_end_fps']} frames/s with disk I/O and overlays")
     if masks:
         print(f"against the masks: hero in {tally['hero_frames']} frames, found in {tally['found']}, missed in "
-              f"{tally['missed']}; {tally['false_heroes']} false heroes in {tally['hero_free_frames']} hero-free frames")
+              f"{tally['missed']}; a false hero in {tally['false_heroes']} of {tally['hero_free_frames']} hero-free frames")
     print(f"wrote {args.out / 'targets.csv'}, {args.out / 'summary.json'}" + ("" if args.no_overlays else f", {overlay_dir}/"))
     return 0
 

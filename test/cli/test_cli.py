@@ -223,3 +223,13 @@ def test_infer_takes_a_single_frame(tiny_dataset, untrained_model_path, tmp_path
     proc = run_tool("infer", "--model", untrained_model_path, "--images", frame, "--out", tmp_path / "o")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert [p.name for p in (tmp_path / "o" / "overlays").iterdir()] == [frame.stem + ".jpg"]
+
+
+def test_infer_counts_heroes_found_missed_and_false_against_masks(tiny_dataset, untrained_model_path, tmp_path):
+    proc = run_tool("infer", "--model", untrained_model_path, "--images", tiny_dataset / "images",
+                    "--masks", tiny_dataset / "masks", "--out", tmp_path / "o", "--no-overlays")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    tally = json.loads((tmp_path / "o" / "summary.json").read_text())["against_masks"]
+    assert tally["hero_frames"] == 3 and tally["hero_free_frames"] == 3
+    assert tally["found"] + tally["missed"] == 3 and 0 <= tally["false_heroes"] <= 3
+    assert "against the masks: hero in 3 frames" in proc.stdout
