@@ -5,9 +5,11 @@ Taking the largest lets a look-alike pull the drone away. The tracker keeps an a
 velocity) filter on the hero's normalised image position and apparent size, predicts where the
 hero is now, and scores each blob against the prediction (gating): the blob within the gate that
 is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
-the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost,
-and a blob starts a track again: within ``reacquire_s`` the one nearest where the hero was last seen
-(the same hero: same id), else the largest.
+the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost.
+Within ``reacquire_s`` the blob nearest where the hero was last seen takes the track back at once
+(the same hero: same id); otherwise the largest blob starts a new track, which steers only once it
+has been matched ``confirm_new`` frames in a row: a false hero that flickers on a bystander, or one
+seen while the hero is gone, neither steers nor keeps the drone from hovering.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Sequence
 
 from follow_me_seg.control.law import Observation
 
-IDLE, TRACKING, COASTING, LOST = "idle", "tracking", "coasting", "lost"
+IDLE, TENTATIVE, TRACKING, COASTING, LOST = "idle", "tentative", "tracking", "coasting", "lost"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class TrackParams:
     size_gate: float = 0.7  # largest |ln(size / predicted size)| (0.7: half or double)
     coast_s: float = 1.0  # a track without a matching blob for longer is lost
     reacquire_s: float = 5.0  # a lost hero seen again near where it was within this keeps its track id
+    confirm_new: int = 3  # frames in a row a new track must be matched before it steers (not a re-acquisition)
     position_gain: float = 0.6  # alpha: how far each matched blob pulls the estimate
     velocity_gain: float = 0.2  # beta: how far it corrects the velocity
 
@@ -58,45 +61,71 @@ class HeroTracker:
 
     def reset(self) -> None:
         """Forget the track (the id counter goes on)."""
-        self._estimate: _Estimate | None = None
-        self._last_match_s: float | None = None
+        self._estimate: _Estimate | None = None  # the track being followed (or tried: TENTATIVE)
+        self._matches = 0  # frames in a row a tentative track was matched
+        self._hero: _Estimate | None = None  # where the hero was last seen
+        self._hero_seen_s: float | None = None
         self._last_now_s: float | None = None
         self.state = IDLE
 
     def update(self, candidates: Sequence[Observation], now_s: float) -> Observation | None:
-        """The candidate that is the hero in the frame taken at ``now_s``, or None (coasting or no blob)."""
+        """The candidate that is the hero in the frame taken at ``now_s``, or None (no hero to steer on)."""
         if self._last_now_s is not None and now_s < self._last_now_s:  # the clock went back
             self.reset()
         self._last_now_s = now_s
-        p = self.params
         candidates = [c for c in candidates if c is not None and c.size > 0 and _finite(c)]
-        if self._estimate is not None and self.state in (TRACKING, COASTING):
-            predicted = self._estimate.predict(now_s)
-            scored = [(self._cost(c, predicted), c) for c in candidates]
-            inside = [(cost, c) for cost, c in scored if math.isfinite(cost)]
-            if inside:
-                chosen = min(inside, key=lambda pair: pair[0])[1]
-                self._correct(predicted, chosen, now_s)
-                return chosen
-            if now_s - self._last_match_s <= p.coast_s:
+        if self.state in (TRACKING, COASTING):
+            match = self._match(candidates, now_s)
+            if match is not None:
+                self._hero, self._hero_seen_s = self._estimate, now_s
+                return match
+            if now_s - self._hero_seen_s <= self.params.coast_s:
                 self.state = COASTING
                 return None
             self.state = LOST
-        if not candidates:
+        elif self.state == TENTATIVE:
+            match = self._match(candidates, now_s, keep=TENTATIVE)
+            if match is not None:
+                self._matches += 1
+                return self._promote(match, now_s) if self._matches >= self.params.confirm_new else None
+            self.state = LOST if self._hero is not None else IDLE  # it did not hold: not the hero
+        return self._acquire(candidates, now_s)
+
+    def _match(self, candidates: list[Observation], now_s: float, keep: str = TRACKING) -> Observation | None:
+        """The candidate inside the gate nearest the track's prediction (the track corrected by it), or None."""
+        predicted = self._estimate.predict(now_s)
+        scored = [(self._cost(c, predicted), c) for c in candidates]
+        inside = [(cost, c) for cost, c in scored if math.isfinite(cost)]
+        if not inside:
             return None
-        chosen = self._recent_place(candidates, now_s) or max(candidates, key=lambda c: c.size)
-        self._start(chosen, now_s)
+        chosen = min(inside, key=lambda pair: pair[0])[1]
+        self._correct(predicted, chosen, now_s)
+        self.state = keep
         return chosen
 
-    def _recent_place(self, candidates: list[Observation], now_s: float) -> Observation | None:
-        """After a loss within ``reacquire_s``: the candidate nearest where the hero was last seen, if any is
-        within twice the gate (a look-alike elsewhere in the frame must not take the track over)."""
-        p, last = self.params, self._estimate
-        if self.state != LOST or last is None or now_s - self._last_match_s > p.reacquire_s:
+    def _acquire(self, candidates: list[Observation], now_s: float) -> Observation | None:
+        """Start a track: the hero again near its last place (at once), else the largest blob (tentatively)."""
+        p = self.params
+        if not candidates:
             return None
-        distance, nearest = min(((math.hypot(c.offset_x - last.x, c.offset_y - last.y), c) for c in candidates),
-                                key=lambda pair: pair[0])
-        return nearest if distance <= 2 * p.gate else None
+        if self.state == LOST and now_s - self._hero_seen_s <= p.reacquire_s:
+            distance, nearest = min(((math.hypot(c.offset_x - self._hero.x, c.offset_y - self._hero.y), c)
+                                     for c in candidates), key=lambda pair: pair[0])
+            if distance <= 2 * p.gate:
+                self.reacquisitions += 1
+                self._estimate = _Estimate(x=nearest.offset_x, y=nearest.offset_y, size=nearest.size, t=now_s)
+                return self._promote(nearest, now_s, new=False)
+        chosen = max(candidates, key=lambda c: c.size)
+        self._estimate, self._matches = _Estimate(x=chosen.offset_x, y=chosen.offset_y, size=chosen.size, t=now_s), 1
+        if p.confirm_new <= 1:
+            return self._promote(chosen, now_s)
+        self.state = TENTATIVE
+        return None
+
+    def _promote(self, c: Observation, now_s: float, new: bool = True) -> Observation:
+        self.track_id += int(new)
+        self.state, self._hero, self._hero_seen_s = TRACKING, self._estimate, now_s
+        return c
 
     def _cost(self, c: Observation, predicted: _Estimate) -> float:
         """Distance from the prediction in gate units, position and size each at most 1 to be inside."""
@@ -106,22 +135,11 @@ class HeroTracker:
         return position + size if position <= 1.0 and size <= 1.0 else math.inf
 
     def _correct(self, predicted: _Estimate, c: Observation, now_s: float) -> None:
-        p, dt = self.params, now_s - (self._last_match_s if self._last_match_s is not None else now_s)
+        p, dt = self.params, now_s - self._estimate.t
         rx, ry = c.offset_x - predicted.x, c.offset_y - predicted.y
         rate = p.velocity_gain / dt if dt > 0 else 0.0
         self._estimate = _Estimate(x=predicted.x + p.position_gain * rx, y=predicted.y + p.position_gain * ry,
                                    size=c.size, vx=predicted.vx + rate * rx, vy=predicted.vy + rate * ry, t=now_s)
-        self._last_match_s, self.state = now_s, TRACKING
-
-    def _start(self, c: Observation, now_s: float) -> None:
-        p, last = self.params, self._estimate
-        near_last = last is not None and math.hypot(c.offset_x - last.x, c.offset_y - last.y) <= 2 * p.gate
-        if self.state == LOST and near_last and now_s - self._last_match_s <= p.reacquire_s:  # the same hero
-            self.reacquisitions += 1
-        else:
-            self.track_id += 1
-        self._estimate = _Estimate(x=c.offset_x, y=c.offset_y, size=c.size, t=now_s)
-        self._last_match_s, self.state = now_s, TRACKING
 
 
 def _finite(c: Observation) -> bool:

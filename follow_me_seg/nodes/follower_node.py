@@ -152,7 +152,8 @@ class FollowerNode(LifecycleNode):
         self._control_timer = restart_timer(self, self._control_timer, 1.0 / rate_hz, self._tick)
 
     def _track_params(self, values: dict) -> TrackParams:
-        return TrackParams(gate=values["track_gate"], coast_s=values["target_timeout"])
+        return TrackParams(gate=values["track_gate"], coast_s=values["target_timeout"],
+                           confirm_new=values["track_confirm_frames"])
 
     def _forget_hero(self) -> None:
         self.controller.reset()

@@ -3,7 +3,9 @@
 import pytest
 
 from follow_me_seg.control.law import Observation
-from follow_me_seg.control.tracking import COASTING, IDLE, LOST, TRACKING, HeroTracker, TrackParams
+from follow_me_seg.control.tracking import COASTING, IDLE, LOST, TENTATIVE, TRACKING, HeroTracker, TrackParams
+
+NOW = TrackParams(confirm_new=1)  # a new track steers at once
 
 
 def obs(x: float, size: float = 0.2, y: float = 0.0) -> Observation:
@@ -11,7 +13,7 @@ def obs(x: float, size: float = 0.2, y: float = 0.0) -> Observation:
 
 
 def test_the_first_frame_takes_the_largest_blob_and_then_the_track_wins_over_a_larger_look_alike():
-    tracker = HeroTracker()
+    tracker = HeroTracker(NOW)
     assert tracker.update([obs(-0.5, 0.2), obs(0.5, 0.1)], 0.0) == obs(-0.5, 0.2)
     # the hero walks right; a larger bystander in hero colours appears on the right
     for k in range(1, 20):
@@ -21,7 +23,7 @@ def test_the_first_frame_takes_the_largest_blob_and_then_the_track_wins_over_a_l
 
 
 def test_the_prediction_carries_the_track_across_a_fast_crossing():
-    tracker = HeroTracker()
+    tracker = HeroTracker(NOW)
     for k in range(10):  # moving right at 0.5 offsets a second
         tracker.update([obs(-0.5 + 0.05 * k)], 0.1 * k)
     # three frames without the hero (occluded), then the hero where the velocity puts it, and a decoy
@@ -34,7 +36,7 @@ def test_the_prediction_carries_the_track_across_a_fast_crossing():
 
 
 def test_coasting_ends_in_loss_and_a_blob_near_the_old_place_is_the_same_hero():
-    tracker = HeroTracker(TrackParams(coast_s=0.5))
+    tracker = HeroTracker(TrackParams(coast_s=0.5, confirm_new=1))
     tracker.update([obs(0.0)], 0.0)
     assert tracker.update([obs(0.9)], 0.3) is None and tracker.state == COASTING  # outside the gate
     assert tracker.update([], 0.7) is None and tracker.state == LOST
@@ -47,7 +49,7 @@ def test_coasting_ends_in_loss_and_a_blob_near_the_old_place_is_the_same_hero():
 
 
 def test_a_blob_of_a_very_different_size_is_outside_the_gate():
-    tracker = HeroTracker()
+    tracker = HeroTracker(NOW)
     tracker.update([obs(0.0, 0.2)], 0.0)
     assert tracker.update([obs(0.0, 0.6)], 0.1) is None  # three times the size: not the hero
     assert tracker.update([obs(0.0, 0.25)], 0.2) == obs(0.0, 0.25)
@@ -55,7 +57,7 @@ def test_a_blob_of_a_very_different_size_is_outside_the_gate():
 
 @pytest.mark.parametrize("bad", [obs(float("nan")), obs(0.0, 0.0), obs(0.0, float("inf"))])
 def test_unusable_candidates_are_ignored_and_a_clock_going_back_resets(bad):
-    tracker = HeroTracker()
+    tracker = HeroTracker(NOW)
     assert tracker.update([bad], 0.0) is None and tracker.state == IDLE
     tracker.update([obs(0.3)], 1.0)
     tracker.update([obs(-0.8)], 0.5)  # time went back: a fresh start takes the new blob
@@ -63,9 +65,24 @@ def test_unusable_candidates_are_ignored_and_a_clock_going_back_resets(bad):
 
 
 def test_after_a_loss_the_blob_near_the_last_place_wins_over_a_larger_one_elsewhere():
-    tracker = HeroTracker(TrackParams(coast_s=0.3))
+    tracker = HeroTracker(TrackParams(coast_s=0.3, confirm_new=1))
     tracker.update([obs(0.2, 0.2)], 0.0)
     tracker.update([], 0.5)  # lost
     hero, look_alike = obs(0.3, 0.15), obs(-0.7, 0.4)
     assert tracker.update([look_alike, hero], 1.0) == hero
     assert (tracker.track_id, tracker.reacquisitions) == (1, 1)
+
+
+def test_a_new_track_steers_only_once_it_has_held_for_confirm_new_frames():
+    tracker = HeroTracker(TrackParams(confirm_new=3))
+    assert tracker.update([obs(0.0)], 0.0) is None and tracker.state == TENTATIVE
+    assert tracker.update([obs(0.02)], 0.1) is None
+    assert tracker.update([obs(0.04)], 0.2) == obs(0.04) and tracker.state == TRACKING and tracker.track_id == 1
+
+
+def test_a_flickering_false_hero_never_becomes_a_track():
+    tracker = HeroTracker(TrackParams(confirm_new=3))
+    for k in range(20):  # a blob every other frame, somewhere else each time
+        candidates = [obs(-0.8 + 0.4 * (k % 5))] if k % 2 == 0 else []
+        assert tracker.update(candidates, 0.1 * k) is None
+    assert tracker.track_id == 0

@@ -49,7 +49,8 @@ def generate_test_description():
     params = os.path.join(share, "config", "follow_me.yaml")
     sim = launch_ros.actions.Node(
         package=PACKAGE, executable="sim_bridge", name="sim_bridge", output="screen",
-        parameters=[{"scenario": "lost", "seed": 0, "others": 0, "start_distance_m": 5.0}])
+        parameters=[{"scenario": "lost", "seed": 0, "others": 0, "start_distance_m": 5.0,
+                     "realism": "optimistic"}])  # the graph's wiring, not perception under the realistic world
     camera = [("image", "camera/image_raw"), ("camera_info", "camera/camera_info"), ("depth", "camera/depth")]
     segmentation = launch_ros.actions.Node(
         package=PACKAGE, executable="segmentation_node", name="segmentation_node", output="screen",
@@ -57,7 +58,7 @@ def generate_test_description():
     follower = launch_ros.actions.Node(
         package=PACKAGE, executable="follower_node", name="follower_node", output="screen", parameters=[params],
         remappings=[("target", "segmentation_node/target"), ("target_point", "segmentation_node/target_point"),
-                    ("camera_info", "camera/camera_info")])
+                    ("target_mask", "segmentation_node/target_mask"), ("camera_info", "camera/camera_info")])
     return LaunchDescription([sim, segmentation, follower, launch_testing.actions.ReadyToTest()])
 
 

@@ -39,7 +39,7 @@ def start(graph, *params: str, size: bool = True, activate: bool = True):
     from follow_me_seg.nodes.follower_node import FollowerNode
 
     size_params = ("image_width:=256", "image_height:=256") if size else ()
-    rclpy.init(args=ros_args("smoothing:=0.0", "deadband:=0.0", *size_params, *params))
+    rclpy.init(args=ros_args("smoothing:=0.0", "deadband:=0.0", "track_confirm_frames:=1", *size_params, *params))
     node = FollowerNode()
     if activate:
         node.trigger_configure()
@@ -335,7 +335,8 @@ def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
             raise KeyboardInterrupt
 
     ros_standin.spin_hooks.append(drive)
-    main(["--ros-args", "-p", "smoothing:=0.0", "-p", "image_width:=256", "-p", "image_height:=256"])
+    main(["--ros-args", "-p", "smoothing:=0.0", "-p", "image_width:=256", "-p", "image_height:=256",
+          "-p", "track_confirm_frames:=1"])
     ros_standin.run_pending(helper["node"])
     assert len(received) == 6 and not any(is_zero(t) for t in received[:5])
     assert is_zero(received[-1])
@@ -488,9 +489,15 @@ def test_tracking_keeps_the_hero_when_a_larger_look_alike_appears(ros_standin, t
 def test_diagnostics_carry_the_track(ros_standin):
     from diagnostic_msgs.msg import DiagnosticArray
 
-    node, probe = start(ros_standin, "diagnostics_period_s:=0.1", "confirm_frames:=1")
+    node, probe = start(ros_standin, "diagnostics_period_s:=0.1", "confirm_frames:=1", "track_confirm_frames:=3")
     probe.listen(DiagnosticArray, "/diagnostics")
     probe.publish("/target", detections((60.0, 128.0, 10.0, 60.0), stamp_s=_now(node)))
+    probe.wait(0.15)
+    values = {kv.key: kv.value for kv in probe.received["/diagnostics"][-1].status[0].values}
+    assert (values["track_id"], values["track_state"]) == ("0", "tentative")  # a new track holds 3 frames first
+    for _ in range(2):
+        probe.publish("/target", detections((61.0, 128.0, 10.0, 60.0), stamp_s=_now(node)))
+        probe.wait(0.05)
     probe.wait(0.15)
     values = {kv.key: kv.value for kv in probe.received["/diagnostics"][-1].status[0].values}
     assert (values["track_id"], values["track_state"]) == ("1", "tracking")

@@ -116,13 +116,14 @@ def test_whole_pipeline_follows_a_red_hero(ros_standin, tmp_path, red_hero_model
         "--ros-args", "-p", f"source:={folder}", "-p", f"model_path:={red_hero_model_path}", "-p", "device:=cpu",
         "-p", "smoothing:=0.0", "-r", "image:=camera/image_raw", "-r", "camera_info:=camera/camera_info",
         "-r", "target:=segmentation_node/target", "-r", "target_point:=segmentation_node/target_point",
+        "-r", "target_mask:=segmentation_node/target_mask",
     ])
     nodes = [FrameSourceNode(), SegmentationNode(), FollowerNode()]
     for managed in nodes[1:]:
         managed.trigger_configure()
         managed.trigger_activate()
     probe = Probe(ros_standin, *nodes).listen(Twist, "/cmd_vel")
-    probe.wait(0.5)
+    probe.wait(1.0)  # the follower's track holds 3 frames, then the law confirms it
     vx, yaw = probe.received["/cmd_vel"][-1].linear.x, probe.received["/cmd_vel"][-1].angular.z
     assert yaw < 0  # hero right of centre: turn right
     assert vx < 0  # 60/120 = 0.5 tall, above the desired 0.3: back off
