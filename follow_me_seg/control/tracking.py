@@ -7,9 +7,9 @@ hero is now, and scores each blob against the prediction (gating): the blob with
 is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
 the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost.
 Within ``reacquire_s`` the blob nearest where the hero was last seen takes the track back at once
-(the same hero: same id); otherwise the largest blob starts a new track, which steers only once it
-has been matched ``confirm_new`` frames in a row: a false hero that flickers on a bystander, or one
-seen while the hero is gone, neither steers nor keeps the drone from hovering.
+(the same hero: same id); otherwise the largest blob starts a new track, which with ``confirm_new``
+above 1 steers only once it has been matched that many frames in a row (a false hero that flickers
+on a bystander then neither steers nor keeps the drone from hovering).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class TrackParams:
     size_gate: float = 0.7  # largest |ln(size / predicted size)| (0.7: half or double)
     coast_s: float = 1.0  # a track without a matching blob for longer is lost
     reacquire_s: float = 5.0  # a lost hero seen again near where it was within this keeps its track id
-    confirm_new: int = 3  # frames in a row a new track must be matched before it steers (not a re-acquisition)
+    confirm_new: int = 1  # frames in a row a new track must be matched before it steers (not a re-acquisition)
     position_gain: float = 0.6  # alpha: how far each matched blob pulls the estimate
     velocity_gain: float = 0.2  # beta: how far it corrects the velocity
 

@@ -79,7 +79,7 @@ FOLLOWER_NODE_PARAMS: tuple[ParamSpec, ...] = (
               "predicted position and size wins); false takes the largest blob"),
     ParamSpec("track_gate", 0.35, "largest distance of a blob from the track's predicted position, in normalised "
               "image offsets (-1..1 across the frame)", Range(0.01, 2)),
-    ParamSpec("track_confirm_frames", 3, "frames in a row a new track (not the hero found again near its last "
+    ParamSpec("track_confirm_frames", 1, "frames in a row a new track (not the hero found again near its last "
               "place) must hold before it steers", Range(1, 100)),
     FUTURE_TOLERANCE,
     DIAGNOSTICS_PERIOD,

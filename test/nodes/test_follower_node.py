@@ -39,7 +39,7 @@ def start(graph, *params: str, size: bool = True, activate: bool = True):
     from follow_me_seg.nodes.follower_node import FollowerNode
 
     size_params = ("image_width:=256", "image_height:=256") if size else ()
-    rclpy.init(args=ros_args("smoothing:=0.0", "deadband:=0.0", "track_confirm_frames:=1", *size_params, *params))
+    rclpy.init(args=ros_args("smoothing:=0.0", "deadband:=0.0", *size_params, *params))
     node = FollowerNode()
     if activate:
         node.trigger_configure()
@@ -335,8 +335,7 @@ def test_ctrl_c_sends_a_final_zero_command_and_shuts_down(ros_standin):
             raise KeyboardInterrupt
 
     ros_standin.spin_hooks.append(drive)
-    main(["--ros-args", "-p", "smoothing:=0.0", "-p", "image_width:=256", "-p", "image_height:=256",
-          "-p", "track_confirm_frames:=1"])
+    main(["--ros-args", "-p", "smoothing:=0.0", "-p", "image_width:=256", "-p", "image_height:=256"])
     ros_standin.run_pending(helper["node"])
     assert len(received) == 6 and not any(is_zero(t) for t in received[:5])
     assert is_zero(received[-1])

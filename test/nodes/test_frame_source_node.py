@@ -123,7 +123,7 @@ def test_whole_pipeline_follows_a_red_hero(ros_standin, tmp_path, red_hero_model
         managed.trigger_configure()
         managed.trigger_activate()
     probe = Probe(ros_standin, *nodes).listen(Twist, "/cmd_vel")
-    probe.wait(1.0)  # the follower's track holds 3 frames, then the law confirms it
+    probe.wait(0.5)
     vx, yaw = probe.received["/cmd_vel"][-1].linear.x, probe.received["/cmd_vel"][-1].angular.z
     assert yaw < 0  # hero right of centre: turn right
     assert vx < 0  # 60/120 = 0.5 tall, above the desired 0.3: back off

@@ -141,6 +141,6 @@ def test_tracking_keeps_the_loop_on_the_hero_when_a_larger_look_alike_appears(tr
                           rate_hz=RATE_HZ, tracker=tracker)
     wrong = summarise(records, ControlParams().desired_distance_m, 0)["wrong_person_fraction"]
     if tracking:
-        assert wrong == 0.0 and {r.track_id for r in records} == {0, 1}  # 0: tentative, the first frames
+        assert wrong == 0.0 and {r.track_id for r in records} == {1}
     else:
         assert wrong >= 0.3 and {r.track_state for r in records} == {"off"}
