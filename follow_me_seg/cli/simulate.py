@@ -75,6 +75,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="override a follower parameter (as in config/follow_me.yaml); repeatable")
     p.add_argument("--no-tracking", action="store_true",
                    help="steer on each frame's largest hero blob instead of the tracked one (the node's track_hero)")
+    p.add_argument("--track-confirm-frames", type=count(1, 100), default=1,
+                   help="frames in a row a new track must hold before it steers (the node's track_confirm_frames)")
     p.add_argument("--realism", choices=tuple(REALISM), default="realistic",
                    help="realistic: every realism lever on; optimistic: none (the first simulator's kind world)")
     p.add_argument("--perception", choices=("engine", "truth"), default="engine",
@@ -115,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     perception = Perception(engine.predict if engine else None)
     controller = FollowController(params)
     period = 1.0 / args.rate
-    tracker = None if args.no_tracking else HeroTracker(TrackParams(coast_s=params.target_timeout))
+    tracker = None if args.no_tracking else HeroTracker(
+        TrackParams(coast_s=params.target_timeout, confirm_new=args.track_confirm_frames))
     summary, everything = {}, []
     for scenario in args.scenario:
         config = SimConfig(scenario=scenario, others=args.others, start_distance_m=args.start_distance,
@@ -142,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         "scenarios": args.scenario, "episodes": args.episodes, "seconds": args.seconds, "rate_hz": args.rate,
         "seed": args.seed, "others": args.others, "wind_std_mps": args.wind, "start_distance_m": args.start_distance,
         "realism": {"preset": args.realism, **dataclasses.asdict(REALISM[args.realism])},
-        "tracking": not args.no_tracking, "perception": args.perception, "model": str(engine.model_path) if engine else None,
+        "tracking": not args.no_tracking, "track_confirm_frames": args.track_confirm_frames,
+        "perception": args.perception, "model": str(engine.model_path) if engine else None,
         "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }
