@@ -6,8 +6,9 @@ velocity) filter on the hero's normalised image position and apparent size, pred
 hero is now, and scores each blob against the prediction (gating): the blob within the gate that
 is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
 the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost.
-Within ``reacquire_s`` the blob nearest where the hero was last seen takes the track back at once
-(the same hero: same id); otherwise the largest blob starts a new track, which with ``confirm_new``
+Within ``reacquire_s`` the blob nearest where the hero was last seen, and of its size, takes the
+track back at once (the same hero: same id); otherwise the largest blob starts a new track (within
+``reacquire_s`` of a loss only a blob of the hero's size may), which with ``confirm_new``
 above 1 steers only once it has been matched that many frames in a row (a false hero that flickers
 on a bystander then neither steers nor keeps the drone from hovering).
 """
@@ -109,12 +110,16 @@ class HeroTracker:
         if not candidates:
             return None
         if self.state == LOST and now_s - self._hero_seen_s <= p.reacquire_s:
-            distance, nearest = min(((math.hypot(c.offset_x - self._hero.x, c.offset_y - self._hero.y), c)
-                                     for c in candidates), key=lambda pair: pair[0])
-            if distance <= 2 * p.gate:
+            scored = [(self._cost(c, self._hero, position_gate=2 * p.gate), c) for c in candidates]
+            cost, nearest = min(scored, key=lambda pair: pair[0])
+            if math.isfinite(cost):  # near the hero's last place, and of its size
                 self.reacquisitions += 1
                 self._estimate = _Estimate(x=nearest.offset_x, y=nearest.offset_y, size=nearest.size, t=now_s)
                 return self._promote(nearest, now_s, new=False)
+            # soon after a loss only a blob of the hero's size may start a track: not a patch on a bystander
+            candidates = [c for c in candidates if abs(math.log(c.size / self._hero.size)) <= p.size_gate]
+            if not candidates:
+                return None
         chosen = max(candidates, key=lambda c: c.size)
         self._estimate, self._matches = _Estimate(x=chosen.offset_x, y=chosen.offset_y, size=chosen.size, t=now_s), 1
         if p.confirm_new <= 1:
@@ -127,10 +132,10 @@ class HeroTracker:
         self.state, self._hero, self._hero_seen_s = TRACKING, self._estimate, now_s
         return c
 
-    def _cost(self, c: Observation, predicted: _Estimate) -> float:
+    def _cost(self, c: Observation, predicted: _Estimate, position_gate: float | None = None) -> float:
         """Distance from the prediction in gate units, position and size each at most 1 to be inside."""
         p = self.params
-        position = math.hypot(c.offset_x - predicted.x, c.offset_y - predicted.y) / p.gate
+        position = math.hypot(c.offset_x - predicted.x, c.offset_y - predicted.y) / (position_gate or p.gate)
         size = abs(math.log(c.size / predicted.size)) / p.size_gate
         return position + size if position <= 1.0 and size <= 1.0 else math.inf
 

@@ -86,3 +86,14 @@ def test_a_flickering_false_hero_never_becomes_a_track():
         candidates = [obs(-0.8 + 0.4 * (k % 5))] if k % 2 == 0 else []
         assert tracker.update(candidates, 0.1 * k) is None
     assert tracker.track_id == 0
+
+
+def test_a_blob_near_the_last_place_but_of_another_size_does_not_take_the_track_back():
+    tracker = HeroTracker(TrackParams(coast_s=0.3))
+    tracker.update([obs(0.2, 0.3)], 0.0)
+    tracker.update([], 0.5)  # lost
+    patch = obs(0.25, 0.06)  # a small red patch on a bystander beside where the hero vanished
+    assert tracker.update([patch], 1.0) is None  # neither the hero again nor a blob of its size: no track
+    assert (tracker.track_id, tracker.reacquisitions) == (1, 0)
+    assert tracker.update([patch], 6.0) == patch  # long after the loss, the largest blob starts a track
+    assert tracker.track_id == 2
