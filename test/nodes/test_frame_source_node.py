@@ -7,14 +7,7 @@ import math
 import cv2
 import numpy as np
 import pytest
-
-
-def write_frames(folder, count: int = 3, shape=(48, 64)):
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        bgr = np.full(shape + (3,), 10 * (i + 1), np.uint8)
-        assert cv2.imwrite(str(folder / f"frame_{i}.png"), bgr)
-    return folder
+from frame_source_cases import BAD_SOURCES, write_frames
 
 
 def start(graph, *params: str):
@@ -73,15 +66,7 @@ def test_unreadable_frame_is_skipped_with_a_warning(ros_standin, tmp_path):
     assert "cannot read image" in warning and "frame_1.png" in warning
 
 
-@pytest.mark.parametrize(
-    "params, complaint",
-    [
-        ([], "parameter source must name a folder of images or a video file, got ''"),
-        (["source:=/no/such/folder"], "frame source not found: /no/such/folder"),
-        (["source:={empty}"], "no images (.jpg .jpeg .png .bmp) in folder"),
-        (["source:={frames}", "publish_rate_hz:=0.0"], "parameter publish_rate_hz must be in (0, 1000], got 0.0"),
-    ],
-)
+@pytest.mark.parametrize("params, complaint", BAD_SOURCES)
 def test_bad_source_exits_non_zero_with_one_clear_line(ros_standin, tmp_path, capsys, params, complaint):
     from rclpy_standin.probe import ros_args
 

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import time
 
-import cv2
 import numpy as np
 import pytest
 
 rclpy = pytest.importorskip("rclpy", reason="real rclpy (ROS 2 Jazzy) is not installed")
 
+from frame_source_cases import BAD_SOURCES, write_frames  # noqa: E402
 from real_ros_graph import log_lines, ros_args  # noqa: E402  (after the skip: it imports rclpy)
-
-
-def write_frames(folder, count: int = 3, shape=(48, 64)):
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        assert cv2.imwrite(str(folder / f"frame_{i}.png"), np.full(shape + (3,), 10 * (i + 1), np.uint8))
-    return folder
 
 
 def start(graph, *params: str):
@@ -90,10 +83,7 @@ def test_unreadable_frame_is_skipped_with_one_warning(real_ros, tmp_path, capfd)
 @pytest.mark.parametrize(
     "params, complaint",
     [
-        ([], "parameter source must name a folder of images or a video file, got ''"),
-        (["source:=/no/such/folder"], "frame source not found: /no/such/folder"),
-        (["source:={empty}"], "no images (.jpg .jpeg .png .bmp) in folder"),
-        (["source:={frames}", "publish_rate_hz:=0.0"], "parameter publish_rate_hz must be in (0, 1000], got 0.0"),
+        *BAD_SOURCES,
         (["source:={frames}", "publish_rate_hz:=2000.0"], "publish_rate_hz out of range"),  # rclpy's range check
         (["source:={frames}", "publish_rate_hz:=fast"], "expecting type 'DOUBLE'"),  # rclpy's type check
     ],
