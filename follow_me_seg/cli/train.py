@@ -70,6 +70,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="with --camera-resolution: side of the training crops (a multiple of 8)")
     p.add_argument("--val-flip", action="store_true",
                    help="with --camera-resolution: validate with test-time flip averaging")
+    p.add_argument("--ema", type=bounded(float, 0, 1, high_open=True), default=0.0,
+                   help="keep an exponential moving average of the weights with this momentum per step (for "
+                        "example 0.995); validation, mining and checkpoints use the average; 0 disables")
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
     args = p.parse_args(argv)
@@ -104,8 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from follow_me_seg.core.model_files import check_keras_archive
     from follow_me_seg.learning import run_folder
-    from follow_me_seg.learning.dataset import find_pairs, load_pairs
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs, shrink_labels
 
+    if args.threads:  # before TensorFlow's first operation (loading --init is one)
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     if args.init is not None:
         check_keras_archive(args.init, "--init model")
     train_pairs = find_pairs(_split_dir(args.data, "train"))
@@ -130,9 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.learning.losses import WeightedCEDiceLoss
     from follow_me_seg.learning.model import build_fcn
 
-    if args.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     keras.utils.set_random_seed(args.seed)
     from follow_me_seg.learning import camera_resolution as camera
 
@@ -143,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     val_x, val_y = load_pairs(val_pairs, desc="reading validation", **({"size": size} if size else {}))
     predictor = None
     if camera_mode:
-        val_y = camera.shrink_labels(val_y)  # scored against the grader's 160x160
+        val_y = shrink_labels(val_y)  # scored against the grader's 160x160
         predictor = camera.CameraPredictor(size)
         print(f"camera resolution: {size}x{size} frames, {args.crop_size}x{args.crop_size} training crops")
     none, far, close = training.size_strata(train_y, 1.0 / scale)
@@ -198,9 +203,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         loss = WeightedCEDiceLoss(args.class_weights, args.dice_weight)
         # XLA is a large win on GPUs but several times slower on CPUs (measured: 41 vs 389 ms/image).
-        model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=bool(gpus))
+        optimizer = keras.optimizers.Adam(lr, use_ema=args.ema > 0, ema_momentum=args.ema or 0.99)
+        model.compile(optimizer=optimizer, loss=loss, jit_compile=bool(gpus))
 
     callbacks = [
+        # first, so that every callback below sees the averaged weights (a resumed run restarts from them)
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if args.ema else []),
         training.FollowMeValidation(val_ds, val_labels, loss, calibration, predictor=predictor,
                                     camera_images=val_x[: len(val_labels)] if camera_mode else None,
                                     flip=args.val_flip, batch_size=args.batch_size),

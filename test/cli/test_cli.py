@@ -233,3 +233,30 @@ def test_infer_counts_heroes_found_missed_and_false_against_masks(tiny_dataset, 
     assert tally["hero_frames"] == 3 and tally["hero_free_frames"] == 3
     assert tally["found"] + tally["missed"] == 3 and 0 <= tally["false_heroes"] <= 3
     assert "against the masks: hero in 3 frames" in proc.stdout
+
+
+def test_train_ema_checkpoints_hold_the_averaged_weights(tmp_path):
+    """With a momentum near 1 the average stays near the first step, while the raw weights move on.
+
+    Run at camera resolution with ``--threads`` and ``--init``: the threads must be set before the model is loaded."""
+    import keras
+
+    from follow_me_seg.inference.common import default_model_path
+
+    data = need(FOLLOWME)
+    init = default_model_path()
+    common = ["--data", data, "--limit", 48, "--steps-per-epoch", 6, "--batch-size", 4, "--validation-steps", 1,
+              "--epochs", 1, "--init", init, "--lr", 3e-3, "--schedule", "constant", "--seed", 3, "--threads", 1, "--camera-resolution"]
+    moved = {}
+    for name, extra in (("raw", []), ("ema", ["--ema", 0.9999])):
+        proc = run_tool("train", *common, "--output", tmp_path / name, *extra)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "camera resolution: 256x256 frames, 160x160 training crops" in proc.stdout
+        model = keras.models.load_model(tmp_path / name / "last.keras", compile=False)
+        start = keras.models.load_model(init, compile=False)
+        moved[name] = sum(float(np.abs(np.asarray(a) - np.asarray(b)).sum())
+                          for a, b in zip(model.trainable_weights, start.trainable_weights))
+    assert 0 < moved["ema"] < 0.5 * moved["raw"], moved
+    refused = run_tool("train", *common, "--output", tmp_path / "bad", "--ema", "1")
+    assert refused.returncode == 2 and "argument --ema: must be in [0, 1), got 1" in refused.stderr
+    assert not (tmp_path / "bad").exists()
