@@ -7,10 +7,13 @@ hero is now, and scores each blob against the prediction (gating): the blob with
 is nearest wins, whatever its size. Without one the track coasts on its prediction (no steering:
 the follow law holds its last command and hovers after its timeout); after ``coast_s`` it is lost.
 Within ``reacquire_s`` the blob nearest where the hero was last seen, and of its size, takes the
-track back at once (the same hero: same id); otherwise the largest blob starts a new track (within
-``reacquire_s`` of a loss only a blob of the hero's size may), which with ``confirm_new``
-above 1 steers only once it has been matched that many frames in a row (a false hero that flickers
-on a bystander then neither steers nor keeps the drone from hovering).
+track back at once (the same hero: same id). Otherwise a new track starts: within ``reacquire_s``
+of a loss on the blob of the hero's size nearest where it was last seen, else on the blob nearest
+the image centre, where the follower keeps its hero and where an operator points the camera to hand
+it over (not the largest: in the closed loop the largest was most often a bystander close to the
+drone that the network called hero). With ``confirm_new`` above 1 a new track steers only once it
+has been matched that many frames in a row (a false hero that flickers on a bystander then neither
+steers nor keeps the drone from hovering).
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class HeroTracker:
         return chosen
 
     def _acquire(self, candidates: list[Observation], now_s: float) -> Observation | None:
-        """Start a track: the hero again near its last place (at once), else the largest blob (tentatively)."""
+        """Start a track: the hero again near its last place (at once), else a new one (see the module docstring)."""
         p = self.params
         if not candidates:
             return None
@@ -120,7 +123,9 @@ class HeroTracker:
             candidates = [c for c in candidates if abs(math.log(c.size / self._hero.size)) <= p.size_gate]
             if not candidates:
                 return None
-        chosen = max(candidates, key=lambda c: c.size)
+            chosen = min(candidates, key=lambda c: math.hypot(c.offset_x - self._hero.x, c.offset_y - self._hero.y))
+        else:
+            chosen = min(candidates, key=lambda c: abs(c.offset_x))
         self._estimate, self._matches = _Estimate(x=chosen.offset_x, y=chosen.offset_y, size=chosen.size, t=now_s), 1
         if p.confirm_new <= 1:
             return self._promote(chosen, now_s)

@@ -12,9 +12,10 @@ def obs(x: float, size: float = 0.2, y: float = 0.0) -> Observation:
     return Observation(offset_x=x, offset_y=y, size=size)
 
 
-def test_the_first_frame_takes_the_largest_blob_and_then_the_track_wins_over_a_larger_look_alike():
+def test_the_first_frame_takes_the_blob_nearest_the_centre_and_then_the_track_wins_over_a_larger_look_alike():
     tracker = HeroTracker(NOW)
-    assert tracker.update([obs(-0.5, 0.2), obs(0.5, 0.1)], 0.0) == obs(-0.5, 0.2)
+    # a bystander close to the drone, called hero, is larger than the hero the camera points at
+    assert tracker.update([obs(0.7, 0.5, y=0.4), obs(-0.5, 0.2)], 0.0) == obs(-0.5, 0.2)
     # the hero walks right; a larger bystander in hero colours appears on the right
     for k in range(1, 20):
         hero, look_alike = obs(-0.5 + 0.02 * k, 0.2), obs(0.6 - 0.01 * k, 0.3)
@@ -95,5 +96,24 @@ def test_a_blob_near_the_last_place_but_of_another_size_does_not_take_the_track_
     patch = obs(0.25, 0.06)  # a small red patch on a bystander beside where the hero vanished
     assert tracker.update([patch], 1.0) is None  # neither the hero again nor a blob of its size: no track
     assert (tracker.track_id, tracker.reacquisitions) == (1, 0)
-    assert tracker.update([patch], 6.0) == patch  # long after the loss, the largest blob starts a track
+    assert tracker.update([patch], 6.0) == patch  # long after the loss, any blob may start a track
     assert tracker.track_id == 2
+
+
+def test_soon_after_a_loss_a_new_track_starts_on_the_hero_sized_blob_nearest_its_last_place():
+    tracker = HeroTracker(TrackParams(coast_s=0.3))
+    tracker.update([obs(0.5, 0.2)], 0.0)
+    tracker.update([], 0.5)  # lost
+    # both outside the re-acquisition gate and of the hero's size; the one at the centre is further from the
+    # last place, the large one is not of the hero's size
+    near, central, large = obs(-0.35, 0.2), obs(0.0, 0.2, y=0.9), obs(0.3, 0.9)
+    assert tracker.update([central, large, near], 1.0) == near
+    assert (tracker.track_id, tracker.reacquisitions) == (2, 0)
+
+
+def test_long_after_a_loss_the_blob_nearest_the_centre_starts_the_track():
+    tracker = HeroTracker(TrackParams(coast_s=0.3, reacquire_s=2.0))
+    tracker.update([obs(0.5, 0.2)], 0.0)
+    tracker.update([], 0.5)  # lost
+    side, central = obs(0.9, 0.6), obs(-0.1, 0.1)
+    assert tracker.update([side, central], 5.0) == central and tracker.track_id == 2
