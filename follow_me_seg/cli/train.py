@@ -70,12 +70,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="with --camera-resolution: side of the training crops (a multiple of 8)")
     p.add_argument("--val-flip", action="store_true",
                    help="with --camera-resolution: validate with test-time flip averaging")
+    p.add_argument("--teacher", nargs=2, action="append", metavar=("MODEL", "SCALE"), default=[],
+                   help="distil from the mean of these models (repeat the option for each): each runs on the "
+                        "training crop scaled by SCALE (1 for a camera-resolution model, 0.625 for a model trained "
+                        "on 256x256 frames shrunk to 160x160)")
+    p.add_argument("--teacher-weight", type=bounded(float, 0, 1, low_open=True), default=0.5,
+                   help="with --teacher: share of the teacher's probabilities in the training targets")
     p.add_argument("--ema", type=bounded(float, 0, 1, high_open=True), default=0.0,
                    help="keep an exponential moving average of the weights with this momentum per step (for "
                         "example 0.995); validation, mining and checkpoints use the average; 0 disables")
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
     args = p.parse_args(argv)
+    teachers = []
+    for path, scale in args.teacher:
+        try:
+            scale = float(scale)
+        except ValueError:
+            scale = float("nan")
+        if not 0.25 <= scale <= 4.0:
+            p.error(f"argument --teacher: SCALE must be a number in [0.25, 4], got {scale!r}")
+        teachers.append([path, scale])
+    args.teacher = teachers
     if args.crop_size % 8:
         p.error(f"argument --crop-size: must be a multiple of 8, got {args.crop_size}")
     if sum(args.strata) <= 0:
@@ -116,10 +132,18 @@ def main(argv: list[str] | None = None) -> int:
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     if args.init is not None:
         check_keras_archive(args.init, "--init model")
+    for path, _ in args.teacher:
+        check_keras_archive(path, "--teacher model")
     train_pairs = find_pairs(_split_dir(args.data, "train"))
     val_pairs = find_pairs(_split_dir(args.data, "validation"))
     # everything this run reads is loaded and checked before --overwrite touches the run folder
     init_weights = _init_weights(args.init) if args.init is not None else None
+    teacher = None
+    if args.teacher:
+        from follow_me_seg.core.classes import INPUT_SIZE
+        from follow_me_seg.learning.distillation import Teacher
+
+        teacher = Teacher(args.teacher, args.crop_size if args.camera_resolution else INPUT_SIZE)
     if args.limit:
         train_pairs, val_pairs = train_pairs[: args.limit], val_pairs[: args.limit]
     if not run_folder.prepare(args.output, args.resume, args.overwrite):
@@ -180,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         paste_look=DistantLook(tuple(args.paste_brightness), tuple(args.paste_saturation)),
         crop_size=args.crop_size if camera_mode else None,
     )
+    if teacher is not None:
+        from follow_me_seg.learning.distillation import distil
+
+        train_ds = distil(train_ds, teacher, args.teacher_weight)
+        print(f"distillation: targets {1 - args.teacher_weight:g} labels + {args.teacher_weight:g} the mean of "
+              f"{len(args.teacher)} teacher model(s)")
     val_batches = min(args.validation_steps, math.ceil(len(val_x) / args.batch_size))
     val_ds = None if camera_mode else \
         training.make_dataset(val_x, val_y, args.batch_size, training=False).take(val_batches)

@@ -260,3 +260,24 @@ def test_train_ema_checkpoints_hold_the_averaged_weights(tmp_path):
     refused = run_tool("train", *common, "--output", tmp_path / "bad", "--ema", "1")
     assert refused.returncode == 2 and "argument --ema: must be in [0, 1), got 1" in refused.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_train_distils_from_a_teacher_and_refuses_a_bad_one(tmp_path):
+    from follow_me_seg.inference.common import default_model_path
+
+    data, shipped = need(FOLLOWME), default_model_path()
+    common = ["--data", data, "--limit", 48, "--steps-per-epoch", 2, "--batch-size", 4, "--validation-steps", 1,
+              "--epochs", 1, "--camera-resolution", "--threads", 1]
+    proc = run_tool("train", *common, "--output", tmp_path / "run", "--teacher", shipped, 0.625,
+                    "--teacher", shipped, 1, "--teacher-weight", 0.3)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "distillation: targets 0.7 labels + 0.3 the mean of 2 teacher model(s)" in proc.stdout
+    settings = json.loads((tmp_path / "run" / "run.json").read_text())["settings"]
+    assert settings["teacher"] == [[str(shipped), 0.625], [str(shipped), 1.0]] and settings["teacher_weight"] == 0.3
+
+    refused = run_tool("train", *common, "--output", tmp_path / "bad", "--teacher", shipped, "big")
+    assert refused.returncode == 2 and "argument --teacher: SCALE must be a number in [0.25, 4]" in refused.stderr
+    (tmp_path / "broken.keras").write_bytes(b"PK not a model")
+    assert_clean_error(run_tool("train", *common[:-2], "--output", tmp_path / "bad", "--teacher", tmp_path / "broken.keras", 1),
+                       "--teacher model")
+    assert not (tmp_path / "bad").exists()
