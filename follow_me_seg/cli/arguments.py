@@ -42,6 +42,20 @@ def count(low: int = 1, high: int = 1_000_000) -> Callable[[str], int]:
     return bounded(int, low, high)
 
 
+def network_side(high: int = 1024) -> Callable[[str], int]:
+    """A side the network can run at: a multiple of 8 in [8, high]."""
+    whole = bounded(int, 8, high)
+
+    def parse(text: str) -> int:
+        value = whole(text)
+        if value % 8:
+            raise argparse.ArgumentTypeError(f"must be a multiple of 8, got {value}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
 def positive(high: float = 1e6) -> Callable[[str], float]:
     """Finite floats in (0, high]."""
     return bounded(float, 0, high, low_open=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import add_flip, add_max_image_pixels, run_cli
+from follow_me_seg.cli import add_flip, add_input_size, add_max_image_pixels, run_cli
 from follow_me_seg.cli.arguments import bounded, count
 from follow_me_seg.core.errors import DataError
 
@@ -34,14 +34,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="offsets tried, FROM to TO inclusive in STEPs (default -3 3 0.25)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
-    p.add_argument("--input-size", type=bounded(int, 8, 1024), default=160,
-                   help="side the network runs at (a multiple of 8): 256 runs it on whole 256x256 camera frames, "
-                        "probabilities shrunk to 160x160 before scoring")
+    add_input_size(p)
     add_flip(p)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
-    if args.input_size % 8:
-        p.error(f"argument --input-size: must be a multiple of 8, got {args.input_size}")
     low, high, step = args.deltas
     if not (step > 0 and low <= high):
         p.error("argument --deltas: must be FROM <= TO and a STEP > 0")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.cli import add_device, add_flip, add_max_image_pixels, run_cli
-from follow_me_seg.cli.arguments import bounded, count
+from follow_me_seg.cli import add_device, add_flip, add_input_size, add_max_image_pixels, run_cli
+from follow_me_seg.cli.arguments import count
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.scoring import EVAL_SETS
 
@@ -26,13 +26,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=count(1, 4096), default=32)
     add_device(p)
     add_flip(p)
-    p.add_argument("--input-size", type=bounded(int, 8, 1024), default=160,
-                   help="side the network runs at (a multiple of 8): 256 runs it on the camera's whole 256x256 frames "
-                        "and shrinks the class probabilities to 160x160 (the ground truth's filter) before scoring")
+    add_input_size(p)
     add_max_image_pixels(p)
     args = p.parse_args(argv)
-    if args.input_size % 8:
-        p.error(f"argument --input-size: must be a multiple of 8, got {args.input_size}")
     return args
 
 

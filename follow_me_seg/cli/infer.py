@@ -12,7 +12,7 @@ import io
 import time
 from pathlib import Path
 
-from follow_me_seg.cli import add_backend, add_device, add_flip, add_max_image_pixels, run_cli
+from follow_me_seg.cli import add_backend, add_device, add_flip, add_input_size, add_max_image_pixels, run_cli
 from follow_me_seg.cli.arguments import bounded, count, positive
 
 CSV_FIELDS = ("frame", "hero_found", "centroid_x", "centroid_y", "hero_pixels", "mean_hero_prob",
@@ -26,6 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     add_device(p)
     add_flip(p)
+    add_input_size(p)
     add_backend(p)
     p.add_argument("--hero-threshold", type=bounded(float, 0, 1, low_open=True, high_open=True), default=0.5,
                    help="hero probability for a hero pixel")
@@ -69,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     (args.out / "summary.json").unlink(missing_ok=True)  # written last: only a finished run has one
     load_start = time.perf_counter()
-    engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, flip=args.flip)
+    engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, flip=args.flip,
+                                 input_size=args.input_size)
     load_s = time.perf_counter() - load_start
     controller = FollowController(ControlParams())
     rows, compute_s, truth_present = [], 0.0, []

@@ -20,7 +20,7 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from follow_me_seg.cli import add_backend, add_device, add_flip, run_cli
+from follow_me_seg.cli import add_backend, add_device, add_flip, add_input_size, run_cli
 from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, positive
 from follow_me_seg.control.law import ControlParams
 from follow_me_seg.sim.realism import REALISM
@@ -84,6 +84,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--model", default="", help="model file; default: the shipped model")
     add_device(p)
     add_flip(p)
+    add_input_size(p)
     add_backend(p)
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="CPU threads of the LiteRT / OpenVINO engine; 0: the engine's auto (one thread)")
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = None
     if args.perception == "engine":
         engine = SegmentationEngine(args.model or None, device=args.device, backend=args.backend, threads=args.threads,
-                                     flip=args.flip)
+                                     flip=args.flip, input_size=args.input_size)
     perception = Perception(engine.predict if engine else None)
     controller = FollowController(params)
     period = 1.0 / args.rate
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         "realism": {"preset": args.realism, **dataclasses.asdict(REALISM[args.realism])},
         "tracking": not args.no_tracking, "track_confirm_frames": args.track_confirm_frames,
         "perception": args.perception, "model": str(engine.model_path) if engine else None,
-        "backend": engine.backend if engine else None, "control": dataclasses.asdict(params),
+        "backend": engine.backend if engine else None, "flip": args.flip, "input_size": args.input_size,
+        "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }
     write_steps_csv(args.out / "steps.csv", everything)

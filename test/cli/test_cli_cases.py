@@ -82,6 +82,12 @@ OPTION_CASES = [
     ("evaluate-batch-0", "evaluate", ["--data", "{data}", "--batch-size", "0"], ["argument --batch-size"]),
     ("simulate-zero-steps", "simulate", ["--out", "{tmp}/s", "--seconds", "0.01"], ["less than one step"]),
     ("evaluate-negative-mistakes", "evaluate", ["--data", "{data}", "--mistakes", "-1"], ["argument --mistakes"]),
+    ("simulate-input-size-100", "simulate", ["--out", "{tmp}/s", "--input-size", "100"],
+     ["argument --input-size", "multiple of 8, got 100"]),
+    ("infer-input-size-2048", "infer", ["--images", "{images}", "--out", "{tmp}/o", "--input-size", "2048"],
+     ["argument --input-size", "2048"]),
+    ("evaluate-input-size-text", "evaluate", ["--data", "{data}", "--input-size", "big"],
+     ["argument --input-size", "an integer"]),
     ("train-strata-all-zero", "train", ["--data", "{tmp}", "--output", "{tmp}/r", "--strata", "0", "0", "0"],
      ["argument --strata", "positive sum"]),
 ]

@@ -60,13 +60,14 @@ def test_simulate_writes_steps_summary_trajectory_and_video(tmp_path):
 
     out = tmp_path / "sim"
     assert main(["--scenario", "straight,lost", "--episodes", "2", "--seconds", "1", "--seed", "3",
-                 "--out", str(out), "--video", "--param", "distance_gain=1.5", "--device", "cpu"]) == 0
+                 "--out", str(out), "--video", "--param", "distance_gain=1.5", "--device", "cpu", "--input-size", "256"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     for key in ("straight", "lost", "overall"):
         assert SUMMARY_KEYS <= set(summary[key])
     assert (summary["straight"]["steps"], summary["straight"]["episodes"], summary["straight"]["seed"]) == (20, 2, 3)
     assert summary["overall"]["steps"] == 40 and summary["overall"]["episodes"] == 4
     assert summary["settings"]["control"]["distance_gain"] == 1.5
+    assert (summary["settings"]["input_size"], summary["settings"]["flip"]) == (256, False)
     assert {t["target"] for t in summary["straight"]["targets"]} == {"hero_in_view_fraction", "distance_error_m_median"}
     lines = (out / "steps.csv").read_text().splitlines()
     assert len(lines) == 41 and lines[0].startswith("scenario,episode,t_s,hero_present,hero_in_view")
