@@ -98,7 +98,7 @@ class SegmentationNode(LifecycleNode):
         p = self.params
         self.engine = SegmentationEngine(p["model_path"] or None, device=p["device"], backend=p["backend"],
                                          threads=p["threads"], warn=self.get_logger().warning,
-                                         flip=p["flip_averaging"])
+                                         flip=p["flip_averaging"], input_size=p["input_size"])
         self.model_sha256 = file_sha256(self.engine.model_path)
         self.get_logger().info(f"segmenting on {self.engine.device} ({self.engine.backend}) with "
                                f"{self.engine.model_path} (sha256 {self.model_sha256[:12]})")

@@ -56,6 +56,8 @@ def test_defaults_validate_except_the_frame_source_needs_a_source():
         ("image_transport", "theora", "parameter image_transport must be one of raw, compressed, got 'theora'"),
         ("publish_overlay", "yes", "parameter publish_overlay must be true or false, got 'yes'"),
         ("overlay_alpha", 1.5, "parameter overlay_alpha must be in [0, 1], got 1.5"),
+        ("input_size", 100, "parameter input_size must be in [8, 1024] in steps of 8 from 8, got 100"),
+        ("input_size", 2048, "parameter input_size must be in [8, 1024] in steps of 8 from 8, got 2048"),
         ("depth_window", 4, "parameter depth_window must be in [1, 99] in steps of 2 from 1, got 4"),
         ("depth_window", 0, "parameter depth_window must be in [1, 99] in steps of 2 from 1, got 0"),
         ("depth_max_skew_s", -0.1, "parameter depth_max_skew_s must be in [0, 10], got -0.1"),

@@ -108,6 +108,17 @@ def test_red_square_is_the_hero_target(ros_standin, red_hero_model_path):
     assert result.hypothesis.class_id == "hero" and result.hypothesis.score > 0.9
 
 
+def test_input_size_runs_the_network_at_that_side_and_keeps_the_outputs(ros_standin, untrained_model_path):
+    node, probe = start(ros_standin, untrained_model_path, "input_size:=256")
+    assert node.engine.input_size == 256
+    frame = image_msg(red_square_rgb())
+    probe.publish("/image", frame)
+    (mask,) = probe.received["/segmentation_node/class_mask"]
+    assert (mask.height, mask.width) == (H, W) and mask.header == frame.header
+    (detections,) = probe.received["/segmentation_node/target"]
+    assert detections.header == frame.header
+
+
 @pytest.mark.parametrize("encoding", ["rgb8", "rgba8", "bgra8"])
 def test_colour_encodings_give_the_same_target(ros_standin, red_hero_model_path, encoding):
     node, probe = start(ros_standin, red_hero_model_path)
