@@ -11,6 +11,7 @@ HERO_CLASS_ID = CLASS_NAMES[HERO]  # the class_id of the hero's vision_msgs dete
 CLASS_COLOURS_RGB = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255]], dtype=np.uint8)
 
 INPUT_SIZE = 160  # the network works on INPUT_SIZE x INPUT_SIZE RGB frames
+CAMERA_SIZE = 256  # the data's camera frames are CAMERA_SIZE x CAMERA_SIZE (camera-resolution training and inference)
 
 
 def normalise(rgb_uint8):

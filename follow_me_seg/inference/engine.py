@@ -192,11 +192,11 @@ class SegmentationEngine:
             raise FollowMeError(f"input size must be a multiple of 8 in [8, {MAX_INPUT_SIZE}], not {input_size!r}")
         self.flip, self.input_size = flip, input_size
         candidates, skipped = backend_candidates(model_path, device, backend, precision)
-        if input_size != INPUT_SIZE:  # OpenVINO's IR is built for 160x160
-            if [c for c in candidates if c[0] != "openvino"] == []:
-                raise FollowMeError(f"backend 'openvino' runs at {INPUT_SIZE}x{INPUT_SIZE} only: use litert or tensorflow "
+        if input_size != INPUT_SIZE:  # the exports (.tflite, OpenVINO IR) are built for 160x160
+            if [c for c in candidates if c[0] == "tensorflow"] == []:
+                raise FollowMeError(f"backend {backend!r} runs at {INPUT_SIZE}x{INPUT_SIZE} only: use tensorflow "
                                     f"for input size {input_size}")
-            candidates = [c for c in candidates if c[0] != "openvino"]
+            candidates = [c for c in candidates if c[0] == "tensorflow"]
         for message in skipped:
             warn(message)
         self.threads = threads or auto_threads()
@@ -229,7 +229,7 @@ class SegmentationEngine:
         if self.backend == "litert":
             from follow_me_seg.inference.litert_backend import LiteRTRunner
 
-            return LiteRTRunner(self.model_path, self.threads, pin, self.input_size)
+            return LiteRTRunner(self.model_path, self.threads, pin)
         from follow_me_seg.inference.openvino_backend import OpenVINORunner
 
         return OpenVINORunner(self.model_path, self.threads, pin, self.precision)

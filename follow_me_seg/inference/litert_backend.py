@@ -35,7 +35,7 @@ class LiteRTRunner:
     core while it runs a frame (LiteRT has no pinning option of its own).
     """
 
-    def __init__(self, tflite_path: Path, threads: int, pin: bool = False, input_size: int = INPUT_SIZE):
+    def __init__(self, tflite_path: Path, threads: int, pin: bool = False):
         interpreter_class = litert_interpreter_class()
         if interpreter_class is None:
             raise FollowMeError("backend 'litert' needs a LiteRT runtime: pip install ai-edge-litert")
@@ -43,18 +43,15 @@ class LiteRTRunner:
         before = thread_ids() if self._cores else set()
         try:
             self._interpreter = interpreter_class(model_path=str(tflite_path), num_threads=threads)
-            if input_size != INPUT_SIZE:  # the network is fully convolutional: the same graph at another side
-                index = self._interpreter.get_input_details()[0]["index"]
-                self._interpreter.resize_tensor_input(index, [1, input_size, input_size, 3], strict=True)
             self._interpreter.allocate_tensors()  # starts XNNPACK's worker threads
         except (ValueError, RuntimeError, IndexError) as err:
             raise ModelError(f"cannot load LiteRT model (corrupt or not a .tflite): {tflite_path} ({err})") from None
         (inp,), (out,) = self._interpreter.get_input_details(), self._interpreter.get_output_details()
-        side = (1, input_size, input_size)
+        side = (1, INPUT_SIZE, INPUT_SIZE)
         if (tuple(inp["shape"]), inp["dtype"], tuple(out["shape"]), out["dtype"]) != (
             (*side, 3), np.uint8, (*side, PROBS_SHAPE[-1]), np.float32
         ):
-            raise ModelError(f"LiteRT model must map (1, {input_size}, {input_size}, 3) uint8 to float32 "
+            raise ModelError(f"LiteRT model must map (1, {INPUT_SIZE}, {INPUT_SIZE}, 3) uint8 to float32 "
                              f"probabilities: {tflite_path} (re-run export)")
         self._input = self._interpreter.tensor(inp["index"])  # a view factory: views must not outlive invoke()
         self._output_index = out["index"]

@@ -21,10 +21,9 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from follow_me_seg.core.classes import HERO, INPUT_SIZE, NUM_CLASSES, normalise
+from follow_me_seg.core.classes import CAMERA_SIZE, HERO, INPUT_SIZE, NUM_CLASSES, normalise
 from follow_me_seg.core.resampling import shrink_probs
 
-CAMERA_SIZE = 256
 AREA_SCALE = (CAMERA_SIZE / INPUT_SIZE) ** 2  # 2.56: one 160x160 pixel covers this many camera pixels
 CROP_JITTER = 64  # an anchor lands within +-this of the crop's centre (and always inside the crop)
 BORDER_BIAS = 0.25  # share of free crops flush with each border (per axis, per side), so borders are seen

@@ -233,6 +233,18 @@ def test_bad_backend_or_device(untrained_model_path, kwargs, message):
         SegmentationEngine(untrained_model_path, **kwargs)
 
 
+def test_camera_resolution_runs_on_tensorflow_and_an_export_backend_is_refused(untrained_model_path, tmp_path):
+    model = exported(untrained_model_path, tmp_path)
+    assert SegmentationEngine(model, device="cpu").backend != "tensorflow"  # auto takes an export at 160x160
+    engine = SegmentationEngine(model, device="cpu", input_size=256)
+    assert engine.backend == "tensorflow"
+    assert engine.predict(np.zeros((300, 400, 3), np.uint8)).shape == (160, 160, 3)
+    assert engine.predict_batch(np.zeros((2, 256, 256, 3), np.uint8)).shape == (2, 160, 160, 3)
+    for backend in ("litert", "openvino"):
+        with pytest.raises(FollowMeError, match=f"backend '{backend}' runs at 160x160 only: use tensorflow"):
+            SegmentationEngine(model, backend=backend, input_size=256)
+
+
 def test_gpu_without_a_gpu(untrained_model_path):
     import tensorflow as tf
 
