@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_device, add_flip, add_input_size, add_max_image_pixels, run_cli
-from follow_me_seg.cli.arguments import count
+from follow_me_seg.cli.arguments import count, network_side
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.scoring import EVAL_SETS
 
@@ -27,8 +27,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_device(p)
     add_flip(p)
     add_input_size(p)
+    p.add_argument("--ensemble", nargs=2, action="append", default=[], metavar=("MODEL", "SIZE"),
+                   help="score the mean probabilities of --model and this model run at input size SIZE (repeat "
+                        "the option for more): a teacher's proxy")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
+    side = network_side()
+    try:
+        args.ensemble = [(Path(model), side(size)) for model, size in args.ensemble]
+    except argparse.ArgumentTypeError as err:
+        p.error(f"argument --ensemble: SIZE {err}")
     return args
 
 
@@ -99,14 +107,20 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
-    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels,
-                             size=args.input_size)
+    size = max([args.input_size] + [member_size for _, member_size in args.ensemble])
+    data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels, size=size)
             for name, set_pairs in pairs.items()}
     data = {name: (images, shrink_labels(labels)) for name, (images, labels) in data.items()}
     shown = {name: images if images.shape[1] == INPUT_SIZE else np.stack([resize_frame(im) for im in images])
              for name, (images, _) in data.items()}  # what the sample and mistake sheets draw, at 160x160
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow", flip=args.flip,
                                 input_size=args.input_size)
+    if args.ensemble:
+        from follow_me_seg.inference.ensemble import EnsembleEngine
+
+        engine = EnsembleEngine([engine] + [
+            SegmentationEngine(model, device=args.device, backend="tensorflow", flip=args.flip, input_size=member_size)
+            for model, member_size in args.ensemble])
     scores, samples = {}, []
     sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():
@@ -136,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
         by_size = report["proxy"]["detection_by_size"]
     report.update(model=str(engine.model_path), data=str(args.data.resolve()), input_size=args.input_size,
-                  flip=args.flip)
+                  flip=args.flip, ensemble=[[str(model), member_size] for model, member_size in args.ensemble])
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")

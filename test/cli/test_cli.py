@@ -281,3 +281,29 @@ def test_train_distils_from_a_teacher_and_refuses_a_bad_one(tmp_path):
     assert_clean_error(run_tool("train", *common[:-2], "--output", tmp_path / "bad", "--teacher", tmp_path / "broken.keras", 1),
                        "--teacher model")
     assert not (tmp_path / "bad").exists()
+
+
+def test_evaluate_an_ensemble_scores_the_mean_of_its_members(tiny_dataset, untrained_model_path, tmp_path):
+    import keras
+
+    from follow_me_seg.learning.model import build_fcn
+
+    keras.utils.set_random_seed(7)
+    other = tmp_path / "other.keras"
+    build_fcn().save(other)
+
+    def evaluate(name, *extra):
+        proc = run_tool("evaluate", "--model", untrained_model_path, "--data", tiny_dataset, "--out", tmp_path / name,
+                        "--samples", 0, "--mistakes", 0, "--save-predictions", tmp_path / f"{name}_masks", *extra)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        masks = b"".join(p.read_bytes() for p in sorted((tmp_path / f"{name}_masks").rglob("*.png")))
+        return json.loads((tmp_path / name / "report.json").read_text()), masks
+
+    alone, alone_masks = evaluate("alone")
+    twice, twice_masks = evaluate("twice", "--ensemble", untrained_model_path, 160)  # a model and itself: the model
+    assert twice["proxy"] == alone["proxy"] and twice_masks == alone_masks
+    assert twice["ensemble"] == [[str(untrained_model_path), 160]]
+    _, mixed_masks = evaluate("mixed", "--ensemble", other, 256)
+    assert mixed_masks != alone_masks
+    refused = run_tool("evaluate", "--data", tiny_dataset, "--out", tmp_path / "bad", "--ensemble", other, 100)
+    assert refused.returncode == 2 and "argument --ensemble: SIZE must be a multiple of 8, got 100" in refused.stderr
