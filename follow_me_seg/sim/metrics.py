@@ -28,6 +28,7 @@ CLOSE_TOLERANCE_M = 1.0  # "closed to the desired distance": within this of it
 IN_VIEW_TARGET = 0.95
 IN_VIEW_SCENARIOS = ("straight", "zigzag", "stop_and_go", "crowd")
 DETECTION_ADEQUATE = 0.9  # below this share of in-view steps detected, perception is the weak link
+WRONG_PERSON_TARGET = 0.01  # at most this share of in-view steps steered on a blob that is not the hero
 
 
 def _rounded(value: float | None, digits: int = 3) -> float | None:
@@ -148,6 +149,12 @@ def check_targets(scenario: str, figures: dict, target_timeout: float, period_s:
             "restarted the follower's timeout" if false_hits else
             f"no false detection while the hero was gone, yet the follower took longer than target_timeout to hover "
             f"({figures['lost_without_hover']} vanishings ended without a hover)"))
+    value = figures["wrong_person_fraction"]
+    if value is not None:
+        checks.append(_verdict(
+            "wrong_person_fraction", value, WRONG_PERSON_TARGET, value <= WRONG_PERSON_TARGET, "perception",
+            f"the network saw a hero that was not the hero in {figures['false_detection_fraction'] or 0.0:.2f} of the "
+            f"steps, and the follower steered on such a blob in {value:.3f} of the in-view steps"))
     if scenario == "far_start":
         episodes, acquired, closed = figures["episodes"], figures["episodes_acquired"], figures["episodes_closed"]
         checks.append(_verdict(

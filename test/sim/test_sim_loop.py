@@ -68,7 +68,8 @@ def test_simulate_writes_steps_summary_trajectory_and_video(tmp_path):
     assert summary["overall"]["steps"] == 40 and summary["overall"]["episodes"] == 4
     assert summary["settings"]["control"]["distance_gain"] == 1.5
     assert (summary["settings"]["input_size"], summary["settings"]["flip"]) == (256, False)
-    assert {t["target"] for t in summary["straight"]["targets"]} == {"hero_in_view_fraction", "distance_error_m_median"}
+    assert {t["target"] for t in summary["straight"]["targets"]} == {"hero_in_view_fraction", "distance_error_m_median",
+                                                                     "wrong_person_fraction"}
     lines = (out / "steps.csv").read_text().splitlines()
     assert len(lines) == 41 and lines[0].startswith("scenario,episode,t_s,hero_present,hero_in_view")
     assert (out / "trajectory.png").stat().st_size > 10_000

@@ -92,3 +92,8 @@ def test_wrong_person_fraction_counts_in_view_steps_steered_on_another_blob():
     figures = summarise(on_hero + wrong + holding, 4.0, 0)
     assert figures["wrong_person_fraction"] == pytest.approx(3 / 10)
     assert summarise(on_hero, 4.0, 0)["wrong_person_fraction"] == 0.0
+    (verdict,) = [c for c in check_targets("crowd", figures, 1.0, 0.1) if c["target"] == "wrong_person_fraction"]
+    assert not verdict["met"] and verdict["limit"] == 0.01 and verdict["fails_in"] == "perception"
+    (verdict,) = [c for c in check_targets("crowd", summarise(on_hero, 4.0, 0), 1.0, 0.1)
+                  if c["target"] == "wrong_person_fraction"]
+    assert verdict["met"]
