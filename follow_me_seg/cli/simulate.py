@@ -3,8 +3,9 @@
 Each step renders the drone's view, runs the real engine and the real follower, and flies the
 command (:mod:`follow_me_seg.sim`). Writes to ``--out``: ``steps.csv`` (one row per step),
 ``summary.json`` (figures per scenario and ``overall``, with the closed-loop targets checked),
-``trajectory.png`` (top-down paths) and, with ``--video``, ``video_<scenario>.mp4`` of each
-scenario's first episode (view | overlay | map).
+``trajectory.png`` (top-down paths), with ``--video`` ``video_<scenario>.mp4`` of each
+scenario's first episode (view | overlay | map), and with ``--blobs`` ``blobs.csv`` (every hero blob
+of every step: on the hero or not, size, score, range, and whether the follower chose it).
 
     simulate --scenario straight --episodes 5 --seconds 60 --seed 0 --out sim_out
     simulate --scenario all --episodes 10 --out sim_all --param distance_gain=2.0
@@ -67,6 +68,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=count(0, 2**31 - 1), default=0, help="seed of every random choice")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--video", action="store_true", help="also write video_<scenario>.mp4 of the first episode")
+    p.add_argument("--blobs", action="store_true",
+                   help="also write blobs.csv: every hero blob of every step (on the hero or not, pixels, mean hero "
+                        "probability, box, range, chosen by the follower)")
     p.add_argument("--rate", type=positive(100), default=10.0, help="camera and control rate (Hz)")
     p.add_argument("--start-distance", type=positive(200), help="starting distance to the hero (m); default: the scenario's")
     p.add_argument("--others", type=count(0, 100), default=6, help="other people walking about")
@@ -104,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.sim.drone import DroneParams
-    from follow_me_seg.sim.loop import Perception, run_episode
+    from follow_me_seg.sim.loop import Perception, combine_hooks, run_episode
     from follow_me_seg.sim.metrics import check_targets, summarise
-    from follow_me_seg.sim.report import plot_trajectories, write_steps_csv
+    from follow_me_seg.sim.report import BlobLog, plot_trajectories, write_steps_csv
     from follow_me_seg.sim.simulation import SimConfig, Simulation
     from follow_me_seg.sim.video import EpisodeVideo
 
@@ -121,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     tracker = None if args.no_tracking else HeroTracker(
         TrackParams(coast_s=params.target_timeout, confirm_new=args.track_confirm_frames))
     summary, everything = {}, []
+    blobs = BlobLog(SimConfig().camera.k.reshape(-1).tolist(), perception.depth_window) if args.blobs else None
     for scenario in args.scenario:
         config = SimConfig(scenario=scenario, others=args.others, start_distance_m=args.start_distance,
                            drone=DroneParams(wind_std_mps=args.wind), realism=REALISM[args.realism])
@@ -128,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         for episode in tqdm(range(args.episodes), desc=scenario, unit="episode"):
             sim = Simulation(config, args.seed, episode)
             video = EpisodeVideo(sim) if args.video and episode == 0 else None
-            records += run_episode(sim, perception, controller, args.seconds, args.rate, episode,
-                                   video.add if video else None, tracker)
+            hook = combine_hooks(video.add if video else None, blobs.add if blobs else None)
+            records += run_episode(sim, perception, controller, args.seconds, args.rate, episode, hook, tracker)
             if video:
                 video.save(args.out / f"video_{scenario}.mp4", args.rate)
         figures = summarise(records, params.desired_distance_m, args.seed)
@@ -153,10 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }
     write_steps_csv(args.out / "steps.csv", everything)
+    if blobs is not None:
+        blobs.save(args.out / "blobs.csv")
     write_json_atomic(args.out / "summary.json", summary)
     plot_trajectories(args.out / "trajectory.png", everything)
     print(f"wrote {args.out / 'steps.csv'}, {args.out / 'summary.json'}, {args.out / 'trajectory.png'}"
-          + (", video_<scenario>.mp4" if args.video else ""))
+          + (", video_<scenario>.mp4" if args.video else "") + (", blobs.csv" if args.blobs else ""))
     return 0
 
 

@@ -84,7 +84,8 @@ def hero_iou(predicted: np.ndarray, truth: np.ndarray) -> float:
     return np.count_nonzero(p & t) / union if union else math.nan
 
 
-def _range(blob: Target, frame: Frame, k: list[float], window: int) -> float | None:
+def blob_range(blob: Target, frame: Frame, k: list[float], window: int) -> float | None:
+    """Distance (m) to the blob's centroid from the rendered depth, or None."""
     if not blob.found:
         return None
     height, width = frame.depth.shape
@@ -92,7 +93,8 @@ def _range(blob: Target, frame: Frame, k: list[float], window: int) -> float | N
     return None if point is None else math.sqrt(sum(c * c for c in point))
 
 
-def _on_hero(blob: Target, truth_ids: np.ndarray) -> bool:
+def blob_on_hero(blob: Target, truth_ids: np.ndarray) -> bool:
+    """Whether the blob's box holds a pixel of the rendered hero."""
     if not blob.found:
         return False
     x, y, w, h = blob.bbox
@@ -100,6 +102,19 @@ def _on_hero(blob: Target, truth_ids: np.ndarray) -> bool:
 
 
 StepHook = Callable[[Frame, FrameResult, StepRecord], None]
+
+
+def combine_hooks(*hooks: StepHook | None) -> StepHook | None:
+    """One hook that calls each given hook in turn (None when none is given)."""
+    given = [hook for hook in hooks if hook is not None]
+    if not given:
+        return None
+
+    def each(frame: Frame, result: FrameResult, record: StepRecord) -> None:
+        for hook in given:
+            hook(frame, result, record)
+
+    return each
 
 
 def run_episode(sim: Simulation, perception: Perception, controller: FollowController, seconds: float,
@@ -125,7 +140,7 @@ def run_episode(sim: Simulation, perception: Perception, controller: FollowContr
         candidates = [observation_from_target(blob, width, height, measure) for blob in result.blobs]
         index = choose_hero(candidates, now, tracker)
         blob = Target(False) if index is None else result.blobs[index]
-        distance = _range(blob, frame, k, perception.depth_window)
+        distance = blob_range(blob, frame, k, perception.depth_window)
         seen = None if index is None else replace(candidates[index], distance_m=distance)
         command: Command = controller.update(seen if controller.confirm(seen is not None) else None, now)
         truth, state, hero = sim.hero_truth(), sim.drone.state, sim.world.hero
@@ -134,7 +149,7 @@ def run_episode(sim: Simulation, perception: Perception, controller: FollowContr
             hero_present=truth.present, hero_in_view=truth.in_view, hero_rel_x_m=truth.rel_x,
             hero_rel_y_m=truth.rel_y, hero_distance_m=truth.distance_m,
             hero_gt_pixels=int(np.count_nonzero(frame.class_ids == HERO)),
-            detected=blob.found, detection_on_hero=_on_hero(blob, frame.class_ids),
+            detected=blob.found, detection_on_hero=blob_on_hero(blob, frame.class_ids),
             det_cx=blob.centroid_x, det_cy=blob.centroid_y,
             det_range_m=math.nan if distance is None else distance,
             hero_iou=hero_iou(result.class_ids, frame.class_ids),

@@ -10,7 +10,7 @@ from dataclasses import astuple, fields
 from typing import Sequence
 
 from follow_me_seg.core.atomic_files import atomic_path, write_text_atomic
-from follow_me_seg.sim.loop import StepRecord
+from follow_me_seg.sim.loop import StepRecord, blob_on_hero, blob_range
 
 
 def _cell(value) -> str:
@@ -28,6 +28,35 @@ def write_steps_csv(path: str | os.PathLike, records: Sequence[StepRecord]) -> N
     writer.writerow([f.name for f in fields(StepRecord)])
     writer.writerows([_cell(v) for v in astuple(record)] for record in records)
     write_text_atomic(path, buffer.getvalue())
+
+
+class BlobLog:
+    """Every hero blob of every step (a ``run_episode`` hook): on the hero or not, size, score, range, chosen.
+
+    It shows what the follower had to choose from: which false heroes the network saw, how large and
+    how confident, and whether the follower steered on one.
+    """
+
+    COLUMNS = ("scenario", "episode", "t_s", "blob", "on_hero", "pixels", "score", "width", "height",
+               "centroid_x", "centroid_y", "range_m", "chosen")
+
+    def __init__(self, k: list[float], depth_window: int):
+        self.k, self.depth_window, self.rows = k, depth_window, []
+
+    def add(self, frame, result, record: StepRecord) -> None:
+        for index, blob in enumerate(result.blobs):
+            distance = blob_range(blob, frame, self.k, self.depth_window)
+            chosen = record.detected and (blob.centroid_x, blob.centroid_y) == (record.det_cx, record.det_cy)
+            self.rows.append((record.scenario, record.episode, record.t_s, index, blob_on_hero(blob, frame.class_ids),
+                              blob.pixels, blob.score, blob.bbox[2], blob.bbox[3], blob.centroid_x, blob.centroid_y,
+                              math.nan if distance is None else distance, chosen))
+
+    def save(self, path: str | os.PathLike) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.COLUMNS)
+        writer.writerows([_cell(v) for v in row] for row in self.rows)
+        write_text_atomic(path, buffer.getvalue())
 
 
 def plot_trajectories(path: str | os.PathLike, records: Sequence[StepRecord]) -> None:

@@ -60,7 +60,8 @@ def test_simulate_writes_steps_summary_trajectory_and_video(tmp_path):
 
     out = tmp_path / "sim"
     assert main(["--scenario", "straight,lost", "--episodes", "2", "--seconds", "1", "--seed", "3",
-                 "--out", str(out), "--video", "--param", "distance_gain=1.5", "--device", "cpu", "--input-size", "256"]) == 0
+                 "--out", str(out), "--video", "--param", "distance_gain=1.5", "--device", "cpu", "--input-size", "256",
+                 "--blobs"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     for key in ("straight", "lost", "overall"):
         assert SUMMARY_KEYS <= set(summary[key])
@@ -75,6 +76,15 @@ def test_simulate_writes_steps_summary_trajectory_and_video(tmp_path):
     assert (out / "trajectory.png").stat().st_size > 10_000
     for scenario in ("straight", "lost"):
         assert (out / f"video_{scenario}.mp4").stat().st_size > 1_000
+    import csv
+
+    blobs = list(csv.DictReader((out / "blobs.csv").open()))
+    steps = list(csv.DictReader((out / "steps.csv").open()))
+    assert blobs and {b["scenario"] for b in blobs} <= {"straight", "lost"}
+    chosen = {(b["scenario"], b["episode"], b["t_s"]) for b in blobs if b["chosen"] == "1"}
+    detected = {(r["scenario"], r["episode"], r["t_s"]) for r in steps if r["detected"] == "1"}
+    assert chosen == detected  # one chosen blob on each step the follower steered on a detection
+    assert all(float(b["pixels"]) >= 1 and 0 < float(b["score"]) <= 1 for b in blobs)
 
 
 @pytest.mark.parametrize("argv, complaint", [
