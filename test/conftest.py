@@ -24,6 +24,19 @@ def untrained_model_path(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def camera_model_path(tmp_path_factory) -> Path:
+    """A freshly initialised FCN built for whole 256x256 camera frames (its own input side is 256)."""
+    import keras
+
+    from follow_me_seg.learning.model import build_fcn
+
+    keras.utils.set_random_seed(2)
+    path = tmp_path_factory.mktemp("camera_model") / "camera.keras"
+    build_fcn(256).save(path)
+    return path
+
+
 @pytest.fixture
 def tiny_dataset(tmp_path) -> Path:
     """Six 64x48 pairs (three with a hero blob) named as the evaluation sets name them."""

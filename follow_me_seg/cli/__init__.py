@@ -91,9 +91,10 @@ def add_input_size(parser: argparse.ArgumentParser) -> None:
     """The ``--input-size`` option of the tools that run the engine (camera-resolution inference)."""
     from follow_me_seg.cli.arguments import network_side
 
-    parser.add_argument("--input-size", type=network_side(), default=160,
-                        help="side the network runs at (a multiple of 8): 256 runs it on whole 256x256 camera frames, "
-                             "the probabilities shrunk to 160x160 (as the grader shrank its ground truth)")
+    parser.add_argument("--input-size", type=network_side(), default=0,
+                        help="side the network runs at (a multiple of 8); 0 (default): the model's own (the shipped "
+                             "model's is 256: whole camera frames, the probabilities shrunk to 160x160 as the grader "
+                             "shrank its ground truth)")
 
 
 def add_flip(parser: argparse.ArgumentParser) -> None:

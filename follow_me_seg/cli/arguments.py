@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 from typing import Callable
 
 from follow_me_seg.core.param_checks import Range
@@ -43,8 +44,8 @@ def count(low: int = 1, high: int = 1_000_000) -> Callable[[str], int]:
 
 
 def network_side(high: int = 1024) -> Callable[[str], int]:
-    """A side the network can run at: a multiple of 8 in [8, high]."""
-    whole = bounded(int, 8, high)
+    """A side the network can run at: a multiple of 8 in [8, high], or 0 for the model's own."""
+    whole = bounded(int, 0, high)
 
     def parse(text: str) -> int:
         value = whole(text)
@@ -54,6 +55,17 @@ def network_side(high: int = 1024) -> Callable[[str], int]:
 
     parse.__name__ = "int"
     return parse
+
+
+def model_pairs(
+    parser: argparse.ArgumentParser, pairs: list[list[str]], option: str, name: str, parse: Callable[[str], object]
+) -> list[tuple[Path, object]]:
+    """``nargs=2`` values (MODEL, VALUE) with VALUE read by an argparse ``type``; a bad VALUE stops the tool
+    with one line naming the option and the value's metavar."""
+    try:
+        return [(Path(model), parse(value)) for model, value in pairs]
+    except argparse.ArgumentTypeError as err:
+        parser.error(f"argument {option}: {name} {err}")
 
 
 def positive(high: float = 1e6) -> Callable[[str], float]:

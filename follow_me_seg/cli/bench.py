@@ -31,6 +31,7 @@ import numpy as np
 from follow_me_seg.cli import run_cli
 from follow_me_seg.cli.arguments import MAX_THREADS, count
 from follow_me_seg.core.classes import CAMERA_SIZE, INPUT_SIZE
+from follow_me_seg.core.resampling import shrink_probs
 
 DEFAULT_DATA = Path("../shared/data/followme")
 SIZES = {"256x256": (256, 256), "640x480": (640, 480)}  # (width, height)
@@ -177,8 +178,8 @@ def time_interleaved(
     return out
 
 
-def bench_keras(model_path: Path, frames: dict) -> tuple[dict, Callable, object]:
-    """The original code's way: resize, normalise, ``model.predict`` on a batch of one.
+def bench_keras(model_path: Path, frames: dict, side: int) -> tuple[dict, Callable, object]:
+    """The original code's way: resize (to the model's ``side``), normalise, ``model.predict`` on a batch of one.
 
     Returns the load/warm-up row, the full-path step and the model.
     """
@@ -191,7 +192,7 @@ def bench_keras(model_path: Path, frames: dict) -> tuple[dict, Callable, object]
     row = {"load_s": time.perf_counter() - start}
 
     def predict(rgb):
-        return model.predict(normalise(resize_frame(rgb)[None].astype(np.float32)), verbose=0)[0]
+        return model.predict(normalise(resize_frame(rgb, side)[None].astype(np.float32)), verbose=0)[0]
 
     start = time.perf_counter()
     predict(frames["256x256"][0])
@@ -203,20 +204,20 @@ class RunnerEngine:
     """A bare runner (``frame``/``batch``) behind the engine's ``predict`` interface: rows the engine
     would refuse (bf16 that failed the agreement rule) and peer runtimes."""
 
-    def __init__(self, runner, backend: str, model_path: Path, threads: int, precision: str = "f32"):
+    def __init__(self, runner, backend: str, model_path: Path, threads: int, side: int, precision: str = "f32"):
         self._runner, self.backend, self.model_path, self.threads = runner, backend, model_path, threads
-        self.device, self.precision = "/CPU:0", precision
+        self.device, self.precision, self.input_size = "/CPU:0", precision, side
 
     def warm_up(self) -> None:
-        self._runner.frame(np.zeros((160, 160, 3), np.uint8))
+        self._runner.frame(np.zeros((self.input_size, self.input_size, 3), np.uint8))
 
     def predict_batch(self, frames: np.ndarray) -> np.ndarray:
-        return self._runner.batch(frames)
+        return shrink_probs(self._runner.batch(frames))
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
         from follow_me_seg.core.image_files import resize_frame
 
-        return self._runner.frame(resize_frame(rgb))
+        return shrink_probs(self._runner.frame(resize_frame(rgb, self.input_size))[None])[0]
 
 
 def bench_engine(make: Callable[[], object], reference: dict) -> tuple[dict, object]:
@@ -231,7 +232,7 @@ def bench_engine(make: Callable[[], object], reference: dict) -> tuple[dict, obj
     start = time.perf_counter()
     engine.warm_up()
     row["warmup_s"] = time.perf_counter() - start
-    if getattr(engine, "input_size", INPUT_SIZE) != INPUT_SIZE:  # another resolution: not the same answers
+    if engine.input_size != reference["frames"].shape[1]:  # another resolution: not the same answers
         return row, engine
     same, hero_differs = mask_agreement(reference["probs"], engine.predict_batch(reference["frames"]))
     row["agreement"] = {"frames": len(reference["frames"]), "identical_pixels": same, "hero_found_differs": hero_differs}
@@ -239,15 +240,15 @@ def bench_engine(make: Callable[[], object], reference: dict) -> tuple[dict, obj
 
 
 def stage_times(engine, frames: list[np.ndarray], count: int) -> dict:
-    """p50 ms of each stage of the full path, timed apart (the network call gets 160x160 frames)."""
+    """p50 ms of each stage of the full path, timed apart (the network call gets frames at its input size)."""
     from follow_me_seg.core.classes import HERO
     from follow_me_seg.core.image_files import resize_frame
     from follow_me_seg.perception.target import class_ids, extract_target
 
-    small = [resize_frame(f) for f in frames]
+    small = [resize_frame(f, engine.input_size) for f in frames]
     probs = engine.predict_batch(np.stack(small))
     stages = {
-        "resize": lambda i: resize_frame(frames[i]),
+        "resize": lambda i: resize_frame(frames[i], engine.input_size),
         "network": lambda i: engine.predict(small[i]),
         "class_decision": lambda i: class_ids(probs[i]),
         "hero_extraction": lambda i: extract_target(probs[i][..., HERO], frames[i].shape[:2]),
@@ -343,8 +344,11 @@ def train_throughput(data: Path, args: argparse.Namespace) -> dict:
     return row
 
 
-def thread_configs(files: dict[str, Path], peers: dict[str, Path], tmp: Path) -> dict[str, Callable[[], object]]:
-    """The thread-policy configurations: each backend at 1 and 2 threads, without and with pinning."""
+def thread_configs(
+    files: dict[str, Path], peers: dict[str, Path], tmp: Path, side: int
+) -> dict[str, Callable[[], object]]:
+    """The thread-policy configurations: each backend at 1 and 2 threads, without and with pinning
+    (the network at ``side``)."""
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.inference.peers import OnnxRuntimeRunner
 
@@ -357,8 +361,13 @@ def thread_configs(files: dict[str, Path], peers: dict[str, Path], tmp: Path) ->
     for threads in (1, 2) if "onnxruntime" in peers else ():
         onnx = tmp / f"peer_{threads}.onnx"
         configs[config_name("onnxruntime", threads, False)] = lambda t=threads, o=onnx: RunnerEngine(
-            OnnxRuntimeRunner(peers["onnxruntime"], o, t), "onnxruntime", o, t)
+            OnnxRuntimeRunner(peers["onnxruntime"], o, t), "onnxruntime", o, t, side)
     return configs
+
+
+def other_side(side: int) -> int:
+    """The side of the second TensorFlow row: camera resolution for a 160x160 model, else 160x160."""
+    return CAMERA_SIZE if side != CAMERA_SIZE else INPUT_SIZE
 
 
 def config_name(backend: str, threads: int, pin: bool) -> str:
@@ -441,9 +450,10 @@ def format_table(report: dict) -> str:
         lines.append(f"training (batch {t['batch_size']}, {t['steps']} steps): pipeline {t['pipeline_images_per_s'] or 0:.1f} img/s, "
                      f"in-memory {t['in_memory_images_per_s'] or 0:.1f} img/s, ratio {ratio or 0:.2f}; "
                      f"feed alone {t['feed_only_images_per_s']:.0f} img/s, decode {decode} img/s")
-    if "input_256_over_160_p50" in report:
-        lines.append("network at 256x256 (TensorFlow), full-path p50 over 160x160: "
-                     + ", ".join(f"{size} {ratio:.2f}x" for size, ratio in report["input_256_over_160_p50"].items()))
+    for backend, label in (("tensorflow", "TensorFlow"), ("litert", "LiteRT")):
+        if f"{backend}_256_over_160_p50" in report:
+            lines.append(f"network at 256x256 ({label}), full-path p50 over 160x160: " + ", ".join(
+                f"{size} {ratio:.2f}x" for size, ratio in report[f"{backend}_256_over_160_p50"].items()))
     if "flip_over_plain_p50" in report:
         lines.append("test-time flips (LiteRT), full-path p50 over the plain engine's: "
                      + ", ".join(f"{size} {ratio:.2f}x" for size, ratio in report["flip_over_plain_p50"].items()))
@@ -464,13 +474,17 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
     from follow_me_seg.inference.litert_backend import litert_interpreter_class
     from follow_me_seg.inference.openvino_backend import OpenVINORunner, convert_tflite, openvino_installed
     from follow_me_seg.inference.peers import OnnxRuntimeRunner, onnxruntime_installed
+    from follow_me_seg.inference.tensorflow_backend import load_model
+    from follow_me_seg.learning.model import at_side
 
     threads = args.threads
     peer_threads = threads or auto_threads()
+    side = small.shape[1]
+    other = other_side(side)
     makers: dict[str, Callable[[], object]] = {
         "tensorflow": lambda: SegmentationEngine(model_path, backend="tensorflow", warm_up=False),
-        "tensorflow_256": lambda: SegmentationEngine(model_path, backend="tensorflow", warm_up=False,
-                                                     input_size=CAMERA_SIZE)}
+        f"tensorflow_{other}": lambda: SegmentationEngine(model_path, backend="tensorflow", warm_up=False,
+                                                          input_size=other)}
     files: dict[str, Path] = {}
     peers: dict[str, Path] = {}
     if litert_interpreter_class() is None:
@@ -488,12 +502,16 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
     tflite = files["litert"] = current_or(litert_path(model_path), tmp / "float32.tflite",
                                           lambda path: export_litert(model_path, path))
     makers["litert"] = engine(tflite, "litert")
+    resized = tmp / f"side_{other}.keras"  # the same weights at the other side, exported for LiteRT
+    at_side(load_model(model_path), other).save(resized)
+    export_litert(resized, resized.with_suffix(".tflite"))
+    makers[f"litert_{other}"] = engine(resized.with_suffix(".tflite"), "litert")
     makers["litert_flip"] = lambda: SegmentationEngine(tflite, backend="litert", threads=threads, warm_up=False, flip=True)
     export_litert(model_path, tmp / "plain.tflite", plain=True)
     makers["litert_plain"] = engine(tmp / "plain.tflite", "litert")
     if not args.no_int8:
         calibration_dir = next((args.data / s for s in ("train", "validation") if (args.data / s).is_dir()), None)
-        calibration = read_frames(calibration_dir, 200) if calibration_dir else small
+        calibration = read_frames(calibration_dir, 200, size=side) if calibration_dir else small
         export_litert(model_path, tmp / "int8.tflite", "int8", calibration)
         makers["litert_int8"] = engine(tmp / "int8.tflite", "litert")
     if openvino_installed():
@@ -501,11 +519,11 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
                                              lambda path: convert_tflite(tflite, path))
         makers["openvino"] = engine(xml, "openvino")
         makers["openvino_bf16"] = lambda: RunnerEngine(OpenVINORunner(xml, peer_threads, False, "bf16"), "openvino",
-                                                       xml, peer_threads, "bf16")
+                                                       xml, peer_threads, side, "bf16")
     if args.peers and onnxruntime_installed():
         peers["onnxruntime"] = tflite
         makers["onnxruntime"] = lambda: RunnerEngine(OnnxRuntimeRunner(tflite, tmp / "peer.onnx", peer_threads),
-                                                     "onnxruntime", tmp / "peer.onnx", peer_threads)
+                                                     "onnxruntime", tmp / "peer.onnx", peer_threads, side)
     return makers, files, peers
 
 
@@ -514,16 +532,17 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.core.atomic_files import write_json_atomic
     from follow_me_seg.core.classes import normalise
     from follow_me_seg.core.image_files import resize_frame
-    from follow_me_seg.inference.common import default_model_path
+    from follow_me_seg.inference.common import default_model_path, run_side
     from follow_me_seg.inference.engine import DEFAULT_PIN, SegmentationEngine, auto_threads, choose_backend
 
     model_path = Path(args.model) if args.model else default_model_path()
+    side = run_side(model_path)
     report: dict = {"machine": machine_info(), "model": str(model_path), "settings": {k: str(v) for k, v in vars(args).items()}}
     frames, report["frames"] = raw_frames(args.data, args.distinct_frames)
     engines: dict = {}
-    engines["keras_predict"], keras_step, model = bench_keras(model_path, frames)
-    small = np.stack([resize_frame(f) for f in frames["256x256"]])
-    reference = {"frames": small, "probs": model.predict(normalise(small.astype(np.float32)), verbose=0)}
+    engines["keras_predict"], keras_step, model = bench_keras(model_path, frames, side)
+    small = np.stack([resize_frame(f, side) for f in frames["256x256"]])
+    reference = {"frames": small, "probs": shrink_probs(model.predict(normalise(small.astype(np.float32)), verbose=0))}
 
     report["node_engine"] = choose_backend(model_path)[0]
     report["node_config"] = config_name(report["node_engine"], args.threads or auto_threads(), DEFAULT_PIN)
@@ -539,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             engines[name].update(timing)
         del steps, live
         if args.thread_frames and files:
-            report["threads"] = thread_policy(thread_configs(files, peers, Path(tmp)), frames["256x256"], args)
+            report["threads"] = thread_policy(thread_configs(files, peers, Path(tmp), side), frames["256x256"], args)
     node = SegmentationEngine(model_path, threads=args.threads)
     report["stages_p50_ms"] = stage_times(node, frames["256x256"], min(args.frames, 200))
     if args.memory_frames:
@@ -551,9 +570,12 @@ def main(argv: list[str] | None = None) -> int:
     if "litert_flip" in engines:  # test-time flips: a frame and its mirror (batch 2) against the frame alone
         report["flip_over_plain_p50"] = {size: engines["litert_flip"][size]["p50_ms"] / engines["litert"][size]["p50_ms"]
                                          for size in SIZES}
-    # camera-resolution inference (segmentation_node input_size 256; TensorFlow, as the exports are 160x160)
-    report["input_256_over_160_p50"] = {size: engines["tensorflow_256"][size]["p50_ms"] / engines["tensorflow"][size]["p50_ms"]
-                                        for size in SIZES}
+    # the network at camera resolution (256x256) against 160x160, on each backend
+    for backend in ("tensorflow", "litert"):
+        at = {side: engines.get(backend), other_side(side): engines.get(f"{backend}_{other_side(side)}")}
+        if {CAMERA_SIZE, INPUT_SIZE} <= set(at) and None not in at.values():
+            report[f"{backend}_256_over_160_p50"] = {
+                size: at[CAMERA_SIZE][size]["p50_ms"] / at[INPUT_SIZE][size]["p50_ms"] for size in SIZES}
     report["targets"] = bench_verdicts(report)
     print(format_table(report))
     write_json_atomic(args.out, report)

@@ -2,9 +2,11 @@
 
     calibrate --model runs/x/best.keras --data ../shared/data/followme/validation --output model.keras
 
-The model's output on every validation frame is computed once; each offset in ``--deltas`` is then
-scored from it exactly (``calibration.shift_hero_logit``). ``--output`` gets the model with the
-chosen offset added to its classifier's hero bias (same network, same parameter count);
+The model's output on every validation frame is computed once, at the side the network runs at;
+each offset in ``--deltas`` is then scored from it exactly (``calibration.shift_hero_logit``, then
+shrunk to 160x160 as the model's answers are). ``--output`` gets the model with the
+chosen offset added to its classifier's hero bias (same network, same parameter count), built for
+the side it was calibrated at (``--input-size``), which it then runs at by default;
 ``--report`` gets ``calibration.json`` (every offset's figures) and ``hero_bias.png``.
 Never give it training frames: the offset is tuned on the data it is scored on.
 """
@@ -70,15 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.inference.tensorflow_backend import load_model
     from follow_me_seg.learning import calibration
     from follow_me_seg.learning.dataset import shrink_labels
+    from follow_me_seg.learning.model import at_side
 
     model = load_model(args.model)
     calibration.check_classifier(model, args.model)  # before the predictions, not after them
-    images, labels = load_pairs(pairs, desc="reading validation", max_pixels=args.max_image_pixels,
-                                size=args.input_size)
+    side = args.input_size or model.input_shape[1]
+    images, labels = load_pairs(pairs, desc="reading validation", max_pixels=args.max_image_pixels, size=side)
     labels = shrink_labels(labels)
-    engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow", input_size=args.input_size,
-                                flip=args.flip)
-    probs = np.concatenate([engine.predict_batch(images[i:i + args.batch_size]).astype(np.float16)
+    engine = SegmentationEngine(args.model, device="cpu", backend="tensorflow", input_size=side, flip=args.flip)
+    probs = np.concatenate([engine.network_batch(images[i:i + args.batch_size]).astype(np.float16)
                             for i in tqdm(range(0, len(images), args.batch_size), desc="predicting", unit="batch")])
     low, high, step = args.deltas
     deltas = np.round(np.arange(low, high + step / 2, step), 4)
@@ -86,13 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     best = calibration.best_row(rows)
     plain = next((r for r in rows if r["delta"] == 0.0), None) or calibration.sweep(probs, labels, [0.0])[0]
 
+    model = at_side(model, side)  # the calibrated model runs at the side it was calibrated at by default
     calibration.add_hero_bias(model, best["delta"])
     with atomic_path(args.output) as tmp:
         model.save(tmp)
     calibration.plot_sweep(rows, args.report / "hero_bias.png", title=args.model.name)
     write_json_atomic(args.report / "calibration.json", {
         "model": str(args.model), "data": str(args.data.resolve()), "output": str(args.output),
-        "input_size": args.input_size, "flip": args.flip,
+        "input_size": side, "flip": args.flip,
         "chosen_delta": best["delta"], "shaped_score_uncalibrated": plain["shaped_score"],
         "pessimistic_score_uncalibrated": plain["pessimistic_score"],
         "proxy_score_uncalibrated": plain["proxy_score"], "sweep": rows})

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import add_device, add_flip, add_input_size, add_max_image_pixels, run_cli
-from follow_me_seg.cli.arguments import count, network_side
+from follow_me_seg.cli.arguments import count, model_pairs, network_side
 from follow_me_seg.core.errors import DataError
 from follow_me_seg.learning.scoring import EVAL_SETS
 
@@ -28,15 +28,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_flip(p)
     add_input_size(p)
     p.add_argument("--ensemble", nargs=2, action="append", default=[], metavar=("MODEL", "SIZE"),
-                   help="score the mean probabilities of --model and this model run at input size SIZE (repeat "
-                        "the option for more): a teacher's proxy")
+                   help="score the mean probabilities of --model and this model run at input size SIZE (0: its "
+                        "own; repeat the option for more): a teacher's proxy")
     add_max_image_pixels(p)
     args = p.parse_args(argv)
-    side = network_side()
-    try:
-        args.ensemble = [(Path(model), side(size)) for model, size in args.ensemble]
-    except argparse.ArgumentTypeError as err:
-        p.error(f"argument --ensemble: SIZE {err}")
+    args.ensemble = model_pairs(p, args.ensemble, "--ensemble", "SIZE", network_side())
     return args
 
 
@@ -95,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     from follow_me_seg.core.atomic_files import check_output_folder, write_json_atomic
     from follow_me_seg.core.classes import INPUT_SIZE
     from follow_me_seg.core.image_files import resize_frame
+    from follow_me_seg.inference.common import run_side
     from follow_me_seg.inference.engine import SegmentationEngine
     from follow_me_seg.learning.dataset import find_pairs, load_pairs, shrink_labels
     from follow_me_seg.learning.mistakes import SMALL_HERO_PIXELS, MistakeSheets
@@ -107,20 +104,21 @@ def main(argv: list[str] | None = None) -> int:
         check_output_folder(folder)
     (args.out / "report.json").unlink(missing_ok=True)  # written last: only a finished run has one
     # read and check every set before the model (and TensorFlow) is loaded: bad data fails fast
-    size = max([args.input_size] + [member_size for _, member_size in args.ensemble])
+    sides = [run_side(args.model, args.input_size)] + [run_side(m, member_size) for m, member_size in args.ensemble]
+    size = max(sides)
     data = {name: load_pairs(set_pairs, desc=f"reading {name}", max_pixels=args.max_image_pixels, size=size)
             for name, set_pairs in pairs.items()}
     data = {name: (images, shrink_labels(labels)) for name, (images, labels) in data.items()}
     shown = {name: images if images.shape[1] == INPUT_SIZE else np.stack([resize_frame(im) for im in images])
              for name, (images, _) in data.items()}  # what the sample and mistake sheets draw, at 160x160
     engine = SegmentationEngine(args.model or None, device=args.device, backend="tensorflow", flip=args.flip,
-                                input_size=args.input_size)
+                                input_size=sides[0])
     if args.ensemble:
         from follow_me_seg.inference.ensemble import EnsembleEngine
 
         engine = EnsembleEngine([engine] + [
-            SegmentationEngine(model, device=args.device, backend="tensorflow", flip=args.flip, input_size=member_size)
-            for model, member_size in args.ensemble])
+            SegmentationEngine(model, device=args.device, backend="tensorflow", flip=args.flip, input_size=side)
+            for (model, _), side in zip(args.ensemble, sides[1:])])
     scores, samples = {}, []
     sheets = MistakeSheets(args.mistakes) if args.mistakes else None
     for name, (images, labels) in data.items():
@@ -149,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         ((name, score),) = scores.items()
         report = {"proxy": proxy_report(score), "folder": folder_report(score, name)}
         by_size = report["proxy"]["detection_by_size"]
-    report.update(model=str(engine.model_path), data=str(args.data.resolve()), input_size=args.input_size,
-                  flip=args.flip, ensemble=[[str(model), member_size] for model, member_size in args.ensemble])
+    report.update(model=str(engine.model_path), data=str(args.data.resolve()), input_size=sides[0],
+                  flip=args.flip, ensemble=[[str(model), side] for (model, _), side in zip(args.ensemble, sides[1:])])
     plot_detection_by_size(by_size, args.out / "detection_by_size.png", title=str(engine.model_path.name))
     if samples:
         save_grid(samples, args.out / "samples.png")

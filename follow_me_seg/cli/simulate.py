@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         "realism": {"preset": args.realism, **dataclasses.asdict(REALISM[args.realism])},
         "tracking": not args.no_tracking, "track_confirm_frames": args.track_confirm_frames,
         "perception": args.perception, "model": str(engine.model_path) if engine else None,
-        "backend": engine.backend if engine else None, "flip": args.flip, "input_size": args.input_size,
+        "backend": engine.backend if engine else None, "flip": args.flip,
+        "input_size": engine.input_size if engine else args.input_size,
         "control": dataclasses.asdict(params),
         "camera": dataclasses.asdict(SimConfig().camera), "altitude_m": SimConfig().altitude_m,
     }

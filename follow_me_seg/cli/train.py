@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from follow_me_seg.cli import run_cli
-from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, fraction
+from follow_me_seg.cli.arguments import MAX_THREADS, bounded, count, fraction, model_pairs
 from follow_me_seg.core.errors import DataError
+from follow_me_seg.learning.distillation import TEACHER_SCALES
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -82,16 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--threads", type=count(0, MAX_THREADS), default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
     args = p.parse_args(argv)
-    teachers = []
-    for path, scale in args.teacher:
-        try:
-            scale = float(scale)
-        except ValueError:
-            scale = float("nan")
-        if not 0.25 <= scale <= 4.0:
-            p.error(f"argument --teacher: SCALE must be a number in [0.25, 4], got {scale!r}")
-        teachers.append([path, scale])
-    args.teacher = teachers
+    scale = bounded(float, *TEACHER_SCALES)
+    args.teacher = [[str(model), s] for model, s in model_pairs(p, args.teacher, "--teacher", "SCALE", scale)]
     if args.crop_size % 8:
         p.error(f"argument --crop-size: must be a multiple of 8, got {args.crop_size}")
     if sum(args.strata) <= 0:

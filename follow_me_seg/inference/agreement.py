@@ -6,20 +6,23 @@ from pathlib import Path
 
 import numpy as np
 
+from follow_me_seg.core.classes import INPUT_SIZE
 from follow_me_seg.core.decoding import DEFAULT_MAX_IMAGE_PIXELS
 
 MIN_IDENTICAL_PIXELS = 0.999  # the agreement rule: at least this share of identical class pixels, and
 MAX_HERO_DIFFERS = 0  # the same hero decision on every frame
 
 
-def read_frames(folder: Path, count: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> np.ndarray:
-    """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, at network size."""
+def read_frames(
+    folder: Path, count: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS, size: int = INPUT_SIZE
+) -> np.ndarray:
+    """Up to ``count`` frames of ``folder`` (or ``folder/images``), evenly spread, resized to ``size``."""
     from follow_me_seg.core.image_files import list_images, read_rgb, resize_frame
 
     folder = folder / "images" if (folder / "images").is_dir() else folder
     files = list_images(folder)
     picks = np.unique(np.linspace(0, len(files) - 1, min(count, len(files))).astype(int))
-    return np.stack([resize_frame(read_rgb(files[i], max_pixels)) for i in picks])
+    return np.stack([resize_frame(read_rgb(files[i], max_pixels), size) for i in picks])
 
 
 def mask_agreement(probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[float, int]:

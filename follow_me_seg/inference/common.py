@@ -1,4 +1,4 @@
-"""What the engine, its backends and the export share: shapes, model files and export records."""
+"""What the engine, its backends and the export share: model files, their sides and export records."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import platform
 from importlib import resources
 from pathlib import Path
 
-from follow_me_seg.core.classes import INPUT_SIZE, NUM_CLASSES
+from follow_me_seg.core.classes import INPUT_SIZE
 
 DEVICES = ("auto", "cpu", "gpu")
 BACKENDS = ("auto", "tensorflow", "litert", "openvino")
-FRAME_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
-PROBS_SHAPE = (INPUT_SIZE, INPUT_SIZE, NUM_CLASSES)
 
 
 def default_model_path() -> Path:
@@ -75,6 +73,46 @@ def is_current(exported: Path, keras_path: Path) -> bool:
     """True when ``exported`` was exported from the ``.keras`` file as it is now."""
     recorded = read_info(exported).get("source_sha256")
     return exported.is_file() and keras_path.is_file() and recorded == file_sha256(keras_path)
+
+
+def export_side(exported: Path) -> int:
+    """The side an exported model runs at, as ``export`` recorded it (160 for records that predate it)."""
+    side = read_info(exported).get("input_size", INPUT_SIZE)
+    return side if isinstance(side, int) and not isinstance(side, bool) else 0
+
+
+def model_side(model_path: Path) -> int:
+    """The side a model file runs at by default: a ``.keras`` file's input layer, an export's record.
+
+    0 when the ``.keras`` file names no square input (its loader then says what is wrong).
+    """
+    model_path = Path(model_path)
+    if model_path.suffix != ".keras":
+        return export_side(model_path)
+    import zipfile
+
+    from follow_me_seg.core.model_files import check_keras_archive
+
+    check_keras_archive(model_path)  # bounded before config.json is read
+    with zipfile.ZipFile(model_path) as archive:
+        try:
+            config = json.loads(archive.read("config.json"))
+        except ValueError:
+            return 0
+    layers = config.get("config", {}).get("layers", []) if isinstance(config, dict) else []
+    for layer in layers if isinstance(layers, list) else []:
+        if isinstance(layer, dict) and layer.get("class_name") == "InputLayer":
+            shape = layer.get("config", {}).get("batch_shape")
+            if isinstance(shape, list) and len(shape) == 4 and shape[1] == shape[2] and isinstance(shape[1], int):
+                return shape[1]
+    return 0
+
+
+def run_side(model_path: str | os.PathLike | None, input_size: int = 0) -> int:
+    """The side a model runs at: ``input_size``, else the model file's own (the shipped model's when
+    empty), else 160."""
+    path = Path(model_path) if model_path else default_model_path()
+    return input_size or (model_side(path) if path.is_file() else 0) or INPUT_SIZE
 
 
 def cpu_name() -> str:

@@ -23,7 +23,6 @@ from typing import Callable
 
 import numpy as np
 
-from follow_me_seg.core.classes import INPUT_SIZE
 from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.core.image_files import resize_frame
 from follow_me_seg.core.resampling import shrink_probs
@@ -32,11 +31,13 @@ from follow_me_seg.inference.common import (
     DEVICES,
     cpu_threads,
     default_model_path,
+    export_side,
     is_current,
     is_intact,
     litert_path,
     openvino_path,
     read_info,
+    run_side,
 )
 from follow_me_seg.inference.litert_backend import litert_interpreter_class
 from follow_me_seg.inference.openvino_backend import (
@@ -79,14 +80,17 @@ def _usable_precision(xml_path: Path, precision: str) -> str:
 
 
 def backend_candidates(
-    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32"
-) -> tuple[list[tuple[str, Path, str]], list[str]]:
-    """The (backend, file, precision) an engine tries, in order, and why exported models were skipped.
+    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32",
+    input_size: int = 0,
+) -> tuple[list[tuple[str, Path, str]], list[str], int]:
+    """The (backend, file, precision) an engine tries, in order, why exported models were skipped, and the
+    side the network runs at (``input_size``, or 0 for the model's own: ``common.model_side``).
 
     ``model_path`` may name the ``.keras`` file (an exported model beside it is used only while
     current: exported from the ``.keras`` file as it is now, and its files with the SHA-256 that
     ``export`` recorded) or an exported ``.tflite`` / ``.xml`` file (used as it is, but checked against
-    its record where there is one). ``precision`` ``bf16`` applies to OpenVINO only, where ``export``
+    its record where there is one). An export runs at the side it was exported at only, so ``auto``
+    skips exports of another side. ``precision`` ``bf16`` applies to OpenVINO only, where ``export``
     recorded that it agrees; elsewhere ``auto`` runs f32. A named backend is the only candidate; ``auto``
     ends with TensorFlow, the fall-back when an exported model fails to load or to run.
     """
@@ -102,6 +106,7 @@ def backend_candidates(
     files = {"litert": litert_path(keras_path), "openvino": openvino_path(keras_path), "tensorflow": keras_path}
     if named:
         files[named] = given
+    side = run_side(given, input_size)
 
     def current(name: str) -> bool:
         return name == named or is_current(files[name], keras_path)
@@ -121,18 +126,25 @@ def backend_candidates(
         if not intact(backend):
             raise ModelError(f"{LABELS[backend]} model {path} does not match the checksum export recorded "
                              f"(damaged or changed): re-run export --model {keras_path} --overwrite")
+        if export_side(path) != side:
+            raise FollowMeError(f"{LABELS[backend]} model {path} runs at {export_side(path)}x{export_side(path)}, "
+                                f"not {side}x{side}: use backend tensorflow, or export a model of that side")
         if not _runtime_installed(backend):
             raise FollowMeError(f"backend {backend!r} needs its runtime: {RUNTIME_HINTS[backend]}")
         if backend == "openvino" and _usable_precision(path, precision) != precision:
             raise ModelError(f"bf16 is not allowed for {path}: export found its masks disagree with Keras, "
                              "or this CPU has no bf16")
-        return [(backend, path, precision if backend == "openvino" else "f32")], []
+        return [(backend, path, precision if backend == "openvino" else "f32")], [], side
     tensorflow = [("tensorflow", keras_path, "f32")]
     if backend == "tensorflow" or not (device == "cpu" or not gpu_possible() or select_device(device) == "/CPU:0"):
-        return tensorflow, []  # TensorFlow is imported only where a GPU could be there
+        return tensorflow, [], side  # TensorFlow is imported only where a GPU could be there
     skipped, usable = [], []
     for name in [named] if named else list(EXPORTED):
         if not (files[name].is_file() and current(name) and _runtime_installed(name)):
+            continue
+        if export_side(files[name]) != side:
+            skipped.append(f"{LABELS[name]} model {files[name]} runs at {export_side(files[name])}x"
+                           f"{export_side(files[name])}, not {side}x{side}: not used")
             continue
         if intact(name):
             usable.append(name)
@@ -146,14 +158,15 @@ def backend_candidates(
         ranked.insert(0 if faster else len(ranked), openvino)
     if keras_path.is_file() or not ranked:
         ranked += tensorflow
-    return ranked, skipped
+    return ranked, skipped, side
 
 
 def choose_backend(
-    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32"
+    model_path: str | os.PathLike | None = None, device: str = "auto", backend: str = "auto", precision: str = "f32",
+    input_size: int = 0,
 ) -> tuple[str, Path, str]:
     """The backend an engine would try first, the file it would load and its precision (see backend_candidates)."""
-    return backend_candidates(model_path, device, backend, precision)[0][0]
+    return backend_candidates(model_path, device, backend, precision, input_size)[0][0]
 
 
 def _stderr(message: str) -> None:
@@ -168,8 +181,10 @@ class SegmentationEngine:
     a ``.keras`` file (the shipped one when empty) or an exported ``.tflite`` / ``.xml``. ``threads``
     sets the CPU threads of LiteRT and OpenVINO (0: ``auto_threads()``); ``pin`` pins them one per
     core; ``precision`` is ``f32`` or ``bf16`` (see ``choose_backend``); ``flip`` averages each frame's
-    probabilities with its mirror image's (test-time flips: two network runs a frame). ``backend``, ``model_path``,
-    ``precision`` and ``threads`` on the engine are what it actually uses. Calls are serialised, so
+    probabilities with its mirror image's (test-time flips: two network runs a frame). ``input_size`` is
+    the side the network runs at, 0 for the model's own (``common.model_side``); at another side than
+    160 the probabilities are shrunk to 160x160. ``backend``, ``model_path``, ``precision``,
+    ``input_size`` and ``threads`` on the engine are what it actually uses. Calls are serialised, so
     one engine may serve several threads.
     """
 
@@ -184,19 +199,15 @@ class SegmentationEngine:
         warm_up: bool = True,
         warn: Callable[[str], None] = _stderr,
         flip: bool = False,
-        input_size: int = INPUT_SIZE,
+        input_size: int = 0,
     ):
         if threads is not None and threads < 0:  # None (the former default) is auto too
             raise FollowMeError(f"threads must be 0 (auto) or more, not {threads!r}")
-        if input_size % 8 or not 8 <= input_size <= MAX_INPUT_SIZE:
-            raise FollowMeError(f"input size must be a multiple of 8 in [8, {MAX_INPUT_SIZE}], not {input_size!r}")
-        self.flip, self.input_size = flip, input_size
-        candidates, skipped = backend_candidates(model_path, device, backend, precision)
-        if input_size != INPUT_SIZE:  # the exports (.tflite, OpenVINO IR) are built for 160x160
-            if [c for c in candidates if c[0] == "tensorflow"] == []:
-                raise FollowMeError(f"backend {backend!r} runs at {INPUT_SIZE}x{INPUT_SIZE} only: use tensorflow "
-                                    f"for input size {input_size}")
-            candidates = [c for c in candidates if c[0] == "tensorflow"]
+        if input_size % 8 or not 0 <= input_size <= MAX_INPUT_SIZE:
+            raise FollowMeError(f"input size must be 0 (the model's own) or a multiple of 8 in [8, {MAX_INPUT_SIZE}], "
+                                f"not {input_size!r}")
+        self.flip = flip
+        candidates, skipped, self.input_size = backend_candidates(model_path, device, backend, precision, input_size)
         for message in skipped:
             warn(message)
         self.threads = threads or auto_threads()
@@ -205,6 +216,9 @@ class SegmentationEngine:
             last = index == len(candidates) - 1
             try:
                 self._runner = self._load(device, pin)
+                if self._runner.side != self.input_size:  # an export whose record names another side
+                    raise ModelError(f"{self.model_path} runs at {self._runner.side}x{self._runner.side}, not "
+                                     f"{self.input_size}x{self.input_size}: re-run export")
                 if warm_up:
                     self.warm_up()  # a model that loads but cannot run fails here, not on the first real frame
                 return
@@ -238,14 +252,18 @@ class SegmentationEngine:
         """Run one blank frame so that the first real frame pays no tracing or allocation cost."""
         self.predict(np.zeros((self.input_size, self.input_size, 3), np.uint8))
 
-    def predict_batch(self, frames: np.ndarray) -> np.ndarray:
-        """(N, S, S, 3) uint8 RGB, S the input size, to (N, 160, 160, 3) float32 probabilities."""
+    def network_batch(self, frames: np.ndarray) -> np.ndarray:
+        """(N, S, S, 3) uint8 RGB, S the input size, to (N, S, S, 3) float32 probabilities, at the network's side."""
         _check_frames(frames, self.input_size)
         with self._lock:
             if not self.flip:
-                return shrink_probs(self._runner.batch(frames))
+                return self._runner.batch(frames)
             both = self._runner.batch(np.concatenate([frames, frames[:, :, ::-1]]))
-            return shrink_probs(0.5 * (both[: len(frames)] + both[len(frames):, :, ::-1]))
+            return 0.5 * (both[: len(frames)] + both[len(frames):, :, ::-1])
+
+    def predict_batch(self, frames: np.ndarray) -> np.ndarray:
+        """(N, S, S, 3) uint8 RGB, S the input size, to (N, 160, 160, 3) float32 probabilities."""
+        return shrink_probs(self.network_batch(frames))
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
         """One RGB uint8 frame of any size to (160, 160, 3) float32 probabilities.

@@ -26,17 +26,19 @@ QUANTIZATIONS = ("none", "float16", "int8")
 def litert_bytes(
     model, quantize: str = "none", calibration: np.ndarray | None = None, plain: bool = False
 ) -> tuple[bytes, dict]:
-    """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, 160, 160, 3) uint8 input.
+    """Convert a Keras follow-me model to a LiteRT flatbuffer with a (1, S, S, 3) uint8 input, S the
+    model's own input side (LiteRT cannot resize a converted model).
 
-    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``); ``plain`` converts
-    the graph as it is, batch norms and all.
+    Returns the flatbuffer and what was done to the graph (``batch_norm_folded``, ``input_size``);
+    ``plain`` converts the graph as it is, batch norms and all.
     """
     import tensorflow as tf
 
-    from follow_me_seg.core.classes import INPUT_SIZE, normalise
+    from follow_me_seg.core.classes import normalise
     from follow_me_seg.inference.folding import fold_batch_norms
 
-    edits = {"batch_norm_folded": False}
+    side = model.input_shape[1]
+    edits = {"batch_norm_folded": False, "input_size": side}
     if not plain:
         try:
             model = fold_batch_norms(model)
@@ -48,7 +50,7 @@ def litert_bytes(
     trainable = [tf.constant(v.numpy()) for v in model.trainable_variables]
     non_trainable = [tf.constant(v.numpy()) for v in model.non_trainable_variables]
 
-    @tf.function(input_signature=[tf.TensorSpec((1, INPUT_SIZE, INPUT_SIZE, 3), tf.uint8, name="rgb")])
+    @tf.function(input_signature=[tf.TensorSpec((1, side, side, 3), tf.uint8, name="rgb")])
     def forward(rgb):
         probs, _ = model.stateless_call(trainable, non_trainable, normalise(tf.cast(rgb, tf.float32)), training=False)
         return probs
@@ -103,7 +105,7 @@ def export_litert(
 
 
 def keras_probabilities(model_path: Path, frames: np.ndarray) -> np.ndarray:
-    """Keras ``model.predict`` on ``frames`` (uint8, network size): the reference answers."""
+    """Keras ``model.predict`` on ``frames`` (uint8, the model's input side): the reference answers."""
     from follow_me_seg.core.classes import normalise
     from follow_me_seg.inference.tensorflow_backend import load_model
 
@@ -161,6 +163,7 @@ def export_openvino(
         convert_tflite(tflite_path, tmp_xml)
         precisions = ("f32", "bf16") if real_frames and cpu_has_bf16() else ("f32",)
         runners = {p: OpenVINORunner(tmp_xml, threads, pin, p) for p in precisions}
+        side = runners["f32"].side
         agreement = {p: compare(reference, runner.batch(frames)) for p, runner in runners.items()}
         timed = {"litert": LiteRTRunner(tflite_path, threads, pin)}
         timed.update({f"openvino_{p}": r for p, r in runners.items() if agreement[p]["agrees"]})
@@ -169,6 +172,7 @@ def export_openvino(
         os.replace(tmp_xml.with_suffix(".bin"), xml_path.with_suffix(".bin"))
         os.replace(tmp_xml, xml_path)
     info = {"source": model_path.name, "source_sha256": file_sha256(model_path), "sha256": file_hashes(xml_path),
-            "converted_from": tflite_path.name, "openvino": ov.__version__, "agreement": agreement, "speed": speed}
+            "converted_from": tflite_path.name, "input_size": side, "openvino": ov.__version__,
+            "agreement": agreement, "speed": speed}
     write_json_atomic(info_path(xml_path), info)
     return info

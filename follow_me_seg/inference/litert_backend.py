@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.core.classes import INPUT_SIZE
+from follow_me_seg.core.classes import NUM_CLASSES
 from follow_me_seg.core.errors import FollowMeError, ModelError
-from follow_me_seg.inference.common import PROBS_SHAPE
 from follow_me_seg.inference.pinning import can_pin, pin_new_threads, pinned_caller, thread_ids
 
 
@@ -47,12 +46,13 @@ class LiteRTRunner:
         except (ValueError, RuntimeError, IndexError) as err:
             raise ModelError(f"cannot load LiteRT model (corrupt or not a .tflite): {tflite_path} ({err})") from None
         (inp,), (out,) = self._interpreter.get_input_details(), self._interpreter.get_output_details()
-        side = (1, INPUT_SIZE, INPUT_SIZE)
+        self.side = int(inp["shape"][1]) if len(inp["shape"]) == 4 else 0
+        side = (1, self.side, self.side)
         if (tuple(inp["shape"]), inp["dtype"], tuple(out["shape"]), out["dtype"]) != (
-            (*side, 3), np.uint8, (*side, PROBS_SHAPE[-1]), np.float32
-        ):
-            raise ModelError(f"LiteRT model must map (1, {INPUT_SIZE}, {INPUT_SIZE}, 3) uint8 to float32 "
-                             f"probabilities: {tflite_path} (re-run export)")
+            (*side, 3), np.uint8, (*side, NUM_CLASSES), np.float32
+        ) or self.side % 8:
+            raise ModelError(f"LiteRT model must map (1, S, S, 3) uint8 to float32 probabilities, S a multiple "
+                             f"of 8: {tflite_path} (re-run export)")
         self._input = self._interpreter.tensor(inp["index"])  # a view factory: views must not outlive invoke()
         self._output_index = out["index"]
         if self._cores:
@@ -69,4 +69,4 @@ class LiteRTRunner:
 
     def batch(self, frames: np.ndarray) -> np.ndarray:
         return np.stack([self.frame(frame) for frame in frames]) if len(frames) else \
-            np.empty((0, *frames.shape[1:3], PROBS_SHAPE[-1]), np.float32)
+            np.empty((0, *frames.shape[1:3], NUM_CLASSES), np.float32)

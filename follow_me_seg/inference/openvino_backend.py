@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from follow_me_seg.core.classes import NUM_CLASSES
 from follow_me_seg.core.errors import FollowMeError, ModelError
-from follow_me_seg.inference.common import FRAME_SHAPE, PROBS_SHAPE
 
 PRECISIONS = ("f32", "bf16")
 MIN_GAIN = 0.05  # auto picks OpenVINO only where export measured it at least 5% faster than LiteRT
@@ -55,13 +55,16 @@ class OpenVINORunner:
         except RuntimeError as err:
             raise ModelError(f"cannot load OpenVINO model (corrupt or not an IR): {xml_path} ({err})") from None
         inp, out = compiled.input(0), compiled.output(0)
-        if (tuple(inp.get_shape()), inp.get_element_type(), tuple(out.get_shape())) != (
-            (1, *FRAME_SHAPE), ov.Type.u8, (1, *PROBS_SHAPE)
-        ):
-            raise ModelError(f"OpenVINO model must map (1, *{FRAME_SHAPE}) uint8 to probabilities: {xml_path} "
-                             "(re-run export)")
+        shape = tuple(inp.get_shape())
+        self.side = int(shape[1]) if len(shape) == 4 else 0
+        side = (1, self.side, self.side)
+        if (shape, inp.get_element_type(), tuple(out.get_shape())) != (
+            (*side, 3), ov.Type.u8, (*side, NUM_CLASSES)
+        ) or self.side % 8:
+            raise ModelError(f"OpenVINO model must map (1, S, S, 3) uint8 to probabilities, S a multiple of 8: "
+                             f"{xml_path} (re-run export)")
         self._request = compiled.create_infer_request()
-        self._frame = np.zeros((1, *FRAME_SHAPE), np.uint8)
+        self._frame = np.zeros((*side, 3), np.uint8)
         self._request.set_input_tensor(ov.Tensor(self._frame, shared_memory=True))
 
     def frame(self, rgb160: np.ndarray) -> np.ndarray:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from follow_me_seg.core.classes import INPUT_SIZE, normalise
+from follow_me_seg.core.classes import NUM_CLASSES, normalise
 from follow_me_seg.core.errors import FollowMeError, ModelError
 from follow_me_seg.core.model_files import check_keras_archive
-from follow_me_seg.inference.common import DEVICES, FRAME_SHAPE, PROBS_SHAPE, default_model_path
+from follow_me_seg.inference.common import DEVICES, default_model_path
 
 GPU_DEVICE_FILES = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
 
@@ -53,29 +53,31 @@ def load_model(path: str | os.PathLike | None = None):
         model = keras.saving.load_model(path, compile=False)
     except Exception as err:  # Keras raises many types for a bad zip / config
         raise ModelError(f"cannot load model (corrupt or not a Keras model): {path} ({type(err).__name__})") from None
-    if tuple(model.input_shape) != (None, *FRAME_SHAPE) or tuple(model.output_shape) != (None, *PROBS_SHAPE):
-        raise ModelError(f"model must map {FRAME_SHAPE} images to {PROBS_SHAPE} probabilities: {path}")
+    side = tuple(model.input_shape)[1] if len(model.input_shape) == 4 else None
+    if not (isinstance(side, int) and side % 8 == 0 and tuple(model.input_shape) == (None, side, side, 3)
+            and tuple(model.output_shape) == (None, side, side, NUM_CLASSES)):
+        raise ModelError(f"model must map (S, S, 3) images to (S, S, {NUM_CLASSES}) probabilities, S a multiple "
+                         f"of 8, not {model.input_shape} to {model.output_shape}: {path}")
     return model
 
 
 class TensorFlowRunner:
     """The Keras model behind two concrete functions: batch 1 for frames, any batch for batches.
 
-    ``input_size`` other than 160 runs the same weights in the network built for that side (fully
-    convolutional: any multiple of 8), answering at that size.
+    ``input_size`` other than the model's own runs the same weights in the network built for that side
+    (fully convolutional: any multiple of 8), answering at that size; 0 keeps the model's own.
     """
 
-    def __init__(self, model_path: Path, device: str, input_size: int = INPUT_SIZE):
+    def __init__(self, model_path: Path, device: str, input_size: int = 0):
         import tensorflow as tf
 
         self._model = load_model(model_path)
-        if input_size != INPUT_SIZE:
-            from follow_me_seg.learning.model import build_fcn
+        input_size = input_size or self._model.input_shape[1]
+        if input_size != self._model.input_shape[1]:
+            from follow_me_seg.learning.model import at_side
 
-            resized = build_fcn(input_size)
-            for layer in resized.layers:
-                layer.set_weights(self._model.get_layer(layer.name).get_weights())
-            self._model = resized
+            self._model = at_side(self._model, input_size)
+        self.side = input_size
         shape = (input_size, input_size, 3)
 
         def forward(batch):

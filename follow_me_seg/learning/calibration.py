@@ -20,6 +20,7 @@ import numpy as np
 
 from follow_me_seg.core.classes import HERO, NUM_CLASSES
 from follow_me_seg.core.errors import ModelError
+from follow_me_seg.core.resampling import shrink_probs
 from follow_me_seg.learning.scoring import SetScore, proxy_report
 
 CLASSIFIER = "classifier_conv1x1"
@@ -36,10 +37,15 @@ def shift_hero_logit(probs: np.ndarray, delta: float) -> np.ndarray:
 
 
 def score_shift(probs: np.ndarray, labels: np.ndarray, delta: float, batch: int = 128) -> dict:
-    """The validation proxy (``scoring.proxy_report``) of ``probs`` shifted by ``delta``."""
+    """The validation proxy (``scoring.proxy_report``) of ``probs`` shifted by ``delta``.
+
+    ``probs`` are the network's answers at its own side: shifted there, as the calibrated model's bias
+    shifts them, and only then shrunk to the labels' 160x160 (shrinking does not commute with the shift).
+    """
     score = SetScore()
     for start in range(0, len(probs), batch):
-        score.update(shift_hero_logit(probs[start:start + batch], delta), labels[start:start + batch])
+        shifted = shift_hero_logit(probs[start:start + batch], delta)
+        score.update(shrink_probs(shifted, labels.shape[1]), labels[start:start + batch])
     return proxy_report(score)
 
 

@@ -12,22 +12,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import tensorflow as tf
+if TYPE_CHECKING:
+    import tensorflow as tf
 
-from follow_me_seg.learning.model import build_fcn, load_weights_from
+TEACHER_SCALES = (0.25, 4.0)  # a member's scale, at least and at most
 
 
 class Teacher:
     """The mean probabilities of follow-me models, each run at its scale (see the module docstring)."""
 
     def __init__(self, members: Sequence[tuple[str | os.PathLike, float]], crop_size: int):
+        from follow_me_seg.learning.model import build_fcn, load_weights_from
+
         if not members:
             raise ValueError("a teacher needs at least one model")
         self.members = []
+        low, high = TEACHER_SCALES
         for path, scale in members:
-            if not 0.25 <= scale <= 4.0:
-                raise ValueError(f"teacher scale must be in [0.25, 4], got {scale}")
+            if not low <= scale <= high:
+                raise ValueError(f"teacher scale must be in [{low:g}, {high:g}], got {scale}")
             side = max(8, int(round(crop_size * scale / 8)) * 8)  # the network's input side is a multiple of 8
             model = build_fcn(side)
             load_weights_from(model, path, "--teacher model")
@@ -37,6 +42,8 @@ class Teacher:
 
     def __call__(self, images: tf.Tensor) -> tf.Tensor:
         """(N, crop, crop, 3) normalised images -> (N, crop, crop, classes) mean probabilities."""
+        import tensorflow as tf
+
         probs = []
         for model, side in self.members:
             x = images if side == self.crop_size else tf.image.resize(images, (side, side), antialias=True)

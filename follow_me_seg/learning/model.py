@@ -70,6 +70,17 @@ def build_fcn(input_size: int = INPUT_SIZE, num_classes: int = NUM_CLASSES, fold
     return keras.Model(image, probs, name="follow_me_fcn_folded" if folded else "follow_me_fcn")
 
 
+def at_side(model: keras.Model, input_size: int) -> keras.Model:
+    """``model`` (the follow-me FCN) with its weights in the network built for ``input_size``, or itself
+    when it already runs at that side (the network is fully convolutional: any multiple of 8)."""
+    if model.input_shape[1] == input_size:
+        return model
+    resized = build_fcn(input_size)
+    for layer in resized.layers:
+        layer.set_weights(model.get_layer(layer.name).get_weights())
+    return resized
+
+
 def load_weights_from(model: keras.Model, path: str | os.PathLike, what: str = "model") -> None:
     """Copy the weights of the saved model at ``path`` into ``model``, layer by layer by name.
 

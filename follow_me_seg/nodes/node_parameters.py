@@ -39,9 +39,9 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
               Range(0, 64), read_only=True),
     ParamSpec("flip_averaging", False, "average each frame's probabilities with its mirror image's (test-time "
               "flips: two network runs a frame)", read_only=True),
-    ParamSpec("input_size", INPUT_SIZE, "side (px) the network runs at, a multiple of 8: 160 as trained; 256 runs a "
-              "camera-resolution model on whole 256x256 frames (probabilities shrunk to 160x160; TensorFlow only, "
-              "as the exports are built for 160x160)", Range(8, 1024, step=8), read_only=True),
+    ParamSpec("input_size", 0, "side (px) the network runs at, a multiple of 8; 0 = the model's own (the shipped "
+              "model: 256, whole camera frames; probabilities shrunk to 160x160). An exported model runs at the side "
+              "it was exported at only; another side runs on TensorFlow", Range(0, 1024, step=8), read_only=True),
     ParamSpec("hero_threshold", 0.5, "a pixel is hero when P(hero) exceeds this, in (0, 1)",
               Range(0, 1, low_open=True, high_open=True)),
     ParamSpec("min_target_pixels", 4, "smallest hero blob (in 160x160 network pixels) that counts as a target",

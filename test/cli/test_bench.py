@@ -25,7 +25,7 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
     expected = {"keras_predict", "tensorflow", "tensorflow_256"}
     backends = []
     if litert_interpreter_class():
-        expected |= {"litert", "litert_flip", "litert_plain", "litert_int8"}
+        expected |= {"litert", "litert_256", "litert_flip", "litert_plain", "litert_int8"}
         backends.append("litert")
         if openvino_installed():
             expected |= {"openvino", "openvino_bf16"}
@@ -40,12 +40,14 @@ def test_bench_writes_a_sane_report(untrained_model_path, tmp_path, capsys):
             timing = row[size]
             assert 0 < timing["p50_ms"] <= timing["p99_ms"], (name, size)
             assert timing["fps"] > 0 and timing["frames"] == (3 if name == "keras_predict" else 12)
-        if name == "tensorflow_256":  # another resolution: its answers are not compared
+        if name.endswith("_256"):  # another resolution: its answers are not compared
             assert "agreement" not in row
         elif name != "keras_predict":
             assert row["agreement"]["frames"] == 4 and 0 <= row["agreement"]["identical_pixels"] <= 1
     assert report["engines"]["tensorflow"]["agreement"]["identical_pixels"] >= 0.999
-    assert all(ratio > 0 for ratio in report["input_256_over_160_p50"].values())
+    for backend in ["tensorflow"] + ["litert"] * bool(backends):
+        assert set(report[f"{backend}_256_over_160_p50"]) == set(SIZES)
+        assert all(ratio > 0 for ratio in report[f"{backend}_256_over_160_p50"].values())
 
     configs = {f"{b} {t}t{p}" for b in backends for t in (1, 2) for p in ("", " pinned")}
     if backends and onnxruntime_installed():

@@ -11,8 +11,18 @@ import pytest
 
 from follow_me_seg.core.classes import HERO, normalise
 from follow_me_seg.core.errors import FollowMeError, ModelError
+from follow_me_seg.core.resampling import shrink_probs
 from follow_me_seg.inference.agreement import agrees, mask_agreement
-from follow_me_seg.inference.common import cpu_name, default_model_path, file_sha256, info_path, is_current, read_info
+from follow_me_seg.inference.common import (
+    cpu_name,
+    default_model_path,
+    file_sha256,
+    info_path,
+    is_current,
+    model_side,
+    read_info,
+    run_side,
+)
 from follow_me_seg.inference.engine import SegmentationEngine, auto_threads, choose_backend
 from follow_me_seg.inference.litert_backend import litert_interpreter_class
 from follow_me_seg.inference.openvino_backend import OpenVINORunner, bf16_agrees, cpu_has_bf16, openvino_installed
@@ -75,8 +85,17 @@ def agreement_model(frames, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def keras_probs(agreement_model, frames) -> np.ndarray:
-    return load_model(agreement_model).predict(normalise(frames[1].astype(np.float32)), verbose=0)
+def model_frames(agreement_model, frames) -> np.ndarray:
+    """The frames at the agreement model's own side (the shipped model runs on whole 256x256 frames)."""
+    from follow_me_seg.core.image_files import resize_frame
+
+    return np.stack([resize_frame(f, model_side(agreement_model)) for f in frames[0]])
+
+
+@pytest.fixture(scope="module")
+def keras_probs(agreement_model, model_frames) -> np.ndarray:
+    """Keras ``predict`` at the model's side, shrunk to 160x160 as the engine answers."""
+    return shrink_probs(load_model(agreement_model).predict(normalise(model_frames.astype(np.float32)), verbose=0))
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +117,10 @@ def hero_found(probs: np.ndarray) -> list[bool]:
 
 @pytest.mark.parametrize("backend", ["tensorflow", pytest.param("litert", marks=needs_litert),
                                      pytest.param("openvino", marks=needs_openvino), "auto"])
-def test_engine_masks_agree_with_keras_predict(engine_model, frames, keras_probs, backend):
+def test_engine_masks_agree_with_keras_predict(engine_model, frames, model_frames, keras_probs, backend):
     engine = SegmentationEngine(engine_model, device="cpu", backend=backend)
-    raw, small = frames
-    for probs in (engine.predict_batch(small), np.stack([engine.predict(f) for f in raw])):
+    raw = frames[0]
+    for probs in (engine.predict_batch(model_frames), np.stack([engine.predict(f) for f in raw])):
         assert probs.shape == keras_probs.shape and probs.dtype == np.float32
         same = np.mean(class_ids(probs) == class_ids(keras_probs))
         assert same >= 0.999, f"{backend}: only {same:.4%} identical class pixels"
@@ -110,14 +129,14 @@ def test_engine_masks_agree_with_keras_predict(engine_model, frames, keras_probs
 
 
 @needs_openvino
-def test_bf16_only_where_it_agrees_on_validation_frames(engine_model, frames, keras_probs):
+def test_bf16_only_where_it_agrees_on_validation_frames(engine_model, model_frames, keras_probs):
     xml = engine_model.with_suffix(".xml")
     info = read_info(xml)
     assert info["agreement"]["f32"]["agrees"]
     if not cpu_has_bf16():
         assert choose_backend(engine_model, "cpu", "auto", "bf16")[2] == "f32"
         return
-    same, hero_differs = mask_agreement(keras_probs, OpenVINORunner(xml, 1, False, "bf16").batch(frames[1]))
+    same, hero_differs = mask_agreement(keras_probs, shrink_probs(OpenVINORunner(xml, 1, False, "bf16").batch(model_frames)))
     if bf16_agrees(info):  # export found it agrees: it must agree on these frames too
         assert agrees(same, hero_differs), f"bf16: {same:.4%} identical pixels, hero differs on {hero_differs}"
         assert SegmentationEngine(engine_model, backend="openvino", precision="bf16").precision == "bf16"
@@ -233,16 +252,67 @@ def test_bad_backend_or_device(untrained_model_path, kwargs, message):
         SegmentationEngine(untrained_model_path, **kwargs)
 
 
-def test_camera_resolution_runs_on_tensorflow_and_an_export_backend_is_refused(untrained_model_path, tmp_path):
+@needs_litert
+def test_an_export_runs_at_its_own_side_only(untrained_model_path, tmp_path):
     model = exported(untrained_model_path, tmp_path)
     assert SegmentationEngine(model, device="cpu").backend != "tensorflow"  # auto takes an export at 160x160
-    engine = SegmentationEngine(model, device="cpu", input_size=256)
-    assert engine.backend == "tensorflow"
+    warnings = []
+    engine = SegmentationEngine(model, device="cpu", input_size=256, warn=warnings.append)
+    assert engine.backend == "tensorflow" and engine.input_size == 256
+    assert any("runs at 160x160, not 256x256: not used" in w for w in warnings)
     assert engine.predict(np.zeros((300, 400, 3), np.uint8)).shape == (160, 160, 3)
     assert engine.predict_batch(np.zeros((2, 256, 256, 3), np.uint8)).shape == (2, 160, 160, 3)
-    for backend in ("litert", "openvino"):
-        with pytest.raises(FollowMeError, match=f"backend '{backend}' runs at 160x160 only: use tensorflow"):
+    for backend in ["litert"] + (["openvino"] if openvino_installed() else []):
+        with pytest.raises(FollowMeError, match="runs at 160x160, not 256x256: use backend tensorflow"):
             SegmentationEngine(model, backend=backend, input_size=256)
+
+
+@pytest.fixture(scope="module")
+def camera_model(camera_model_path, tmp_path_factory) -> Path:
+    """An untrained FCN built for 256x256 frames, exported beside itself."""
+    path = Path(shutil.copy(camera_model_path, tmp_path_factory.mktemp("camera") / "m.keras"))
+    if litert_interpreter_class() is not None:
+        export(path, path.with_suffix(".tflite"))
+    return path
+
+
+def test_a_model_runs_at_its_own_side_by_default(camera_model, untrained_model_path):
+    assert model_side(camera_model) == run_side(camera_model) == 256
+    assert model_side(untrained_model_path) == 160 and run_side(camera_model, 160) == 160
+    engine = SegmentationEngine(camera_model, backend="tensorflow")
+    assert engine.input_size == 256
+    assert engine.predict(np.zeros((300, 400, 3), np.uint8)).shape == (160, 160, 3)
+    small = SegmentationEngine(camera_model, backend="tensorflow", input_size=160)  # the same weights at 160
+    assert small.input_size == 160 and small.predict_batch(np.zeros((1, 160, 160, 3), np.uint8)).shape == (1, 160, 160, 3)
+
+
+@needs_litert
+def test_a_camera_resolution_export_agrees_with_tensorflow(camera_model):
+    assert read_info(camera_model.with_suffix(".tflite"))["input_size"] == 256
+    engine = SegmentationEngine(camera_model, device="cpu")
+    assert (engine.backend, engine.input_size) != ("tensorflow", 256) and engine.input_size == 256
+    frames = np.random.default_rng(0).integers(0, 256, (3, 256, 256, 3), np.uint8)
+    reference = SegmentationEngine(camera_model, backend="tensorflow").predict_batch(frames)
+    assert np.abs(engine.predict_batch(frames) - reference).max() < 1e-4
+    with pytest.raises(FollowMeError, match="runs at 256x256, not 160x160: use backend tensorflow"):
+        SegmentationEngine(camera_model, backend="litert", input_size=160)
+    if openvino_installed():
+        assert read_info(camera_model.with_suffix(".xml"))["input_size"] == 256
+        openvino = SegmentationEngine(camera_model, backend="openvino")
+        assert np.abs(openvino.predict_batch(frames) - reference).max() < 1e-4
+
+
+@needs_litert
+def test_an_export_whose_record_names_another_side_falls_back(untrained_model_path, tmp_path):
+    model = exported(untrained_model_path, tmp_path)
+    record = info_path(tmp_path / "m.tflite")
+    record.write_text(json.dumps({**json.loads(record.read_text()), "input_size": 256}))  # a 160x160 .tflite
+    (tmp_path / "m.xml.json").unlink(missing_ok=True)
+    warnings = []
+    engine = SegmentationEngine(model, device="cpu", input_size=256, warn=warnings.append)
+    assert engine.backend == "tensorflow" and any("falling back to tensorflow" in w for w in warnings)
+    with pytest.raises(ModelError, match="runs at 160x160, not 256x256: re-run export"):
+        SegmentationEngine(tmp_path / "m.tflite", backend="litert", input_size=256)
 
 
 def test_gpu_without_a_gpu(untrained_model_path):

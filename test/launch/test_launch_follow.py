@@ -126,7 +126,8 @@ class TestFollowPipeline(unittest.TestCase):
     def test_parameter_changes_are_validated_and_applied(self):
         self.answer_to(np.zeros((H, W, 3), np.uint8), "segmentation_node/target")
         service = "segmentation_node/set_parameters"
-        for name, value in (("hero_threshold", 2.0), ("hero_threshold", 1.0), ("model_path", "/other.keras")):
+        for name, value in (("hero_threshold", 2.0), ("hero_threshold", 1.0), ("model_path", "/other.keras"),
+                            ("input_size", 256)):  # out of range, then read-only ones
             request = SetParameters.Request(parameters=[Parameter(name, value=value).to_parameter_msg()])
             (result,) = self.call(SetParameters, service, request).results
             self.assertFalse(result.successful, (name, value))
@@ -141,8 +142,9 @@ class TestFollowPipeline(unittest.TestCase):
             request = SetParameters.Request(parameters=[Parameter("min_target_pixels", value=4).to_parameter_msg()])
             self.call(SetParameters, service, request)
         values = self.call(GetParameters, "segmentation_node/get_parameters",
-                           GetParameters.Request(names=["hero_threshold", "min_target_pixels"])).values
+                           GetParameters.Request(names=["hero_threshold", "min_target_pixels", "input_size"])).values
         self.assertEqual((values[0].double_value, values[1].integer_value), (0.5, 4))
+        self.assertEqual(values[2].integer_value, 0)  # config/follow_me.yaml: the model's own side
 
     def test_blank_frame_gives_a_full_size_mask_and_an_empty_target(self):
         blank = np.zeros((H, W, 3), np.uint8)

@@ -137,3 +137,32 @@ def test_a_keras_archive_that_expands_too_far_is_refused_before_loading(tmp_path
             archive.writestr(f"junk{i}", b"")
     with pytest.raises(ModelError, match="40 members"):
         check_keras_archive(many)
+
+
+def test_calibrating_at_camera_resolution_scores_the_model_it_writes(tmp_path):
+    """The offset is scored as the written model answers: shifted at 256x256, then shrunk to 160x160
+    (shifting the shrunk answers scores another model)."""
+    import shutil
+
+    from shared_data import FOLLOWME, need
+
+    from follow_me_seg.cli import calibrate
+    from follow_me_seg.inference.common import default_model_path, model_side
+    from follow_me_seg.inference.engine import SegmentationEngine
+    from follow_me_seg.learning.calibration import score_shift
+    from follow_me_seg.learning.dataset import find_pairs, load_pairs, shrink_labels
+
+    data = tmp_path / "data"
+    for pair in find_pairs(need(FOLLOWME / "validation"))[::30]:  # 40 real frames, the shipped model's real answers
+        for path, kind in ((pair.image, "images"), (pair.mask, "masks")):
+            (data / kind).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, data / kind / path.name)
+    out = tmp_path / "calibrated.keras"
+    assert calibrate.main(["--model", str(default_model_path()), "--data", str(data), "--output", str(out),
+                           "--report", str(tmp_path / "report"), "--deltas", "2", "2", "1", "--input-size", "256"]) == 0
+    (row,) = json.loads((tmp_path / "report" / "calibration.json").read_text())["sweep"]
+    assert model_side(out) == 256  # the calibrated model runs at the side it was calibrated at
+    images, labels = load_pairs(find_pairs(data), size=256)
+    written = score_shift(SegmentationEngine(out, backend="tensorflow").predict_batch(images), shrink_labels(labels), 0.0)
+    assert written["final_iou"] == pytest.approx(row["final_iou"], abs=1e-4)
+    assert written["eval_shaped"]["final_score"] == pytest.approx(row["shaped_score"], abs=1e-4)

@@ -108,9 +108,15 @@ def test_red_square_is_the_hero_target(ros_standin, red_hero_model_path):
     assert result.hypothesis.class_id == "hero" and result.hypothesis.score > 0.9
 
 
-def test_input_size_runs_the_network_at_that_side_and_keeps_the_outputs(ros_standin, untrained_model_path):
-    node, probe = start(ros_standin, untrained_model_path, "input_size:=256")
-    assert node.engine.input_size == 256
+@pytest.mark.parametrize("model, args, side", [
+    ("untrained_model_path", [], 160),  # 0, the default: the model's own side
+    ("camera_model_path", [], 256),
+    ("untrained_model_path", ["input_size:=256"], 256),
+    ("camera_model_path", ["input_size:=160"], 160),
+])
+def test_input_size_runs_the_network_at_that_side_and_keeps_the_outputs(ros_standin, request, model, args, side):
+    node, probe = start(ros_standin, request.getfixturevalue(model), *args)
+    assert node.engine.input_size == side
     frame = image_msg(red_square_rgb())
     probe.publish("/image", frame)
     (mask,) = probe.received["/segmentation_node/class_mask"]
