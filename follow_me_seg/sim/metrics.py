@@ -26,7 +26,7 @@ from follow_me_seg.sim.loop import StepRecord
 
 CLOSE_TOLERANCE_M = 1.0  # "closed to the desired distance": within this of it
 IN_VIEW_TARGET = 0.95
-IN_VIEW_SCENARIOS = ("straight", "zigzag", "stop_and_go", "crowd")
+IN_VIEW_SCENARIOS = ("straight", "zigzag", "stop_and_go", "crowd", "occluded", "distractor")
 DETECTION_ADEQUATE = 0.9  # below this share of in-view steps detected, perception is the weak link
 WRONG_PERSON_TARGET = 0.01  # at most this share of in-view steps steered on a blob that is not the hero
 

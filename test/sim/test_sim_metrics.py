@@ -76,6 +76,16 @@ def test_missed_targets_name_perception_or_control():
     assert "+2.00 m" in checks["distance_error_m_median"]["why"]
 
 
+@pytest.mark.parametrize("scenario, checked", [("straight", True), ("occluded", True), ("distractor", True),
+                                               ("turn_back", False), ("lost", False)])
+def test_hero_in_view_is_a_target_of_the_walking_scenarios(scenario, checked):
+    half = [step(i / 10, in_view=i < 10, seen=i < 10, scenario=scenario) for i in range(20)]  # in view 0.5
+    checks = {c["target"]: c for c in check_targets(scenario, summarise(half, 4.0, 0), 1.0, 0.1)}
+    assert ("hero_in_view_fraction" in checks) == checked
+    if checked:
+        assert not checks["hero_in_view_fraction"]["met"]
+
+
 def test_far_start_needs_every_episode_acquired_and_closed():
     records = [step(i / 10, distance=25.0 - i, scenario="far_start") for i in range(22)]
     records += [step(i / 10, seen=False, distance=25.0, scenario="far_start", episode=1) for i in range(22)]
