@@ -366,7 +366,7 @@ def thread_configs(
 
 
 def other_side(side: int) -> int:
-    """The side of the second TensorFlow row: camera resolution for a 160x160 model, else 160x160."""
+    """The side of the second TensorFlow and LiteRT rows: camera resolution for a 160x160 model, else 160x160."""
     return CAMERA_SIZE if side != CAMERA_SIZE else INPUT_SIZE
 
 
