@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_backend(p)
     p.add_argument("--hero-threshold", type=bounded(float, 0, 1, low_open=True, high_open=True), default=0.5,
                    help="hero probability for a hero pixel")
-    p.add_argument("--min-target-pixels", type=count(1, 160 * 160), default=4, help="smallest hero blob, in 160x160 network pixels")
+    p.add_argument("--min-target-pixels", type=count(1, 160 * 160), default=4, help="smallest hero blob, in 160x160 class-map pixels")
     p.add_argument("--masks", type=Path,
                    help="folder of the frames' label masks (Udacity colours): also count heroes found, missed "
                         "and false against them")

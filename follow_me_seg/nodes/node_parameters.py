@@ -44,7 +44,7 @@ SEGMENTATION_PARAMS: tuple[ParamSpec, ...] = (
               "it was exported at only; another side runs on TensorFlow", Range(0, 1024, step=8), read_only=True),
     ParamSpec("hero_threshold", 0.5, "a pixel is hero when P(hero) exceeds this, in (0, 1)",
               Range(0, 1, low_open=True, high_open=True)),
-    ParamSpec("min_target_pixels", 4, "smallest hero blob (in 160x160 network pixels) that counts as a target",
+    ParamSpec("min_target_pixels", 4, "smallest hero blob (in pixels of the 160x160 class map) that counts as a target",
               Range(1, NETWORK_PIXELS)),
     ParamSpec("image_qos", "sensor_data", "QoS of the image, depth and camera_info subscriptions (depth 1): "
               "sensor_data, reliable or system_default", OneOf(QOS_NAMES), read_only=True),
