@@ -462,10 +462,13 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarray, tmp: Path) -> tuple[dict, dict, dict]:
+def engine_variants(
+    model_path: Path, model: object, args: argparse.Namespace, small: np.ndarray, tmp: Path
+) -> tuple[dict, dict, dict]:
     """The engine rows to time (name: a maker), the float32 exported file of each CPU backend, and the peers'.
 
-    Exported models beside ``model_path`` are used where current; others are exported into ``tmp``.
+    Exported models beside ``model_path`` (``model``: it, loaded) are used where current; others are
+    exported into ``tmp``.
     """
     from follow_me_seg.inference.agreement import read_frames
     from follow_me_seg.inference.common import is_current, litert_path, openvino_path
@@ -474,7 +477,6 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
     from follow_me_seg.inference.litert_backend import litert_interpreter_class
     from follow_me_seg.inference.openvino_backend import OpenVINORunner, convert_tflite, openvino_installed
     from follow_me_seg.inference.peers import OnnxRuntimeRunner, onnxruntime_installed
-    from follow_me_seg.inference.tensorflow_backend import load_model
     from follow_me_seg.learning.model import at_side
 
     threads = args.threads
@@ -503,7 +505,7 @@ def engine_variants(model_path: Path, args: argparse.Namespace, small: np.ndarra
                                           lambda path: export_litert(model_path, path))
     makers["litert"] = engine(tflite, "litert")
     resized = tmp / f"side_{other}.keras"  # the same weights at the other side, exported for LiteRT
-    at_side(load_model(model_path), other).save(resized)
+    at_side(model, other).save(resized)
     export_litert(resized, resized.with_suffix(".tflite"))
     makers[f"litert_{other}"] = engine(resized.with_suffix(".tflite"), "litert")
     makers["litert_flip"] = lambda: SegmentationEngine(tflite, backend="litert", threads=threads, warm_up=False, flip=True)
@@ -547,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     report["node_engine"] = choose_backend(model_path)[0]
     report["node_config"] = config_name(report["node_engine"], args.threads or auto_threads(), DEFAULT_PIN)
     with tempfile.TemporaryDirectory() as tmp:
-        makers, files, peers = engine_variants(model_path, args, small, Path(tmp))
+        makers, files, peers = engine_variants(model_path, model, args, small, Path(tmp))
         steps, live = {"keras_predict": keras_step}, {}
         for name, make in makers.items():
             engines[name], live[name] = bench_engine(make, reference)

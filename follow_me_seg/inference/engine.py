@@ -126,8 +126,9 @@ def backend_candidates(
         if not intact(backend):
             raise ModelError(f"{LABELS[backend]} model {path} does not match the checksum export recorded "
                              f"(damaged or changed): re-run export --model {keras_path} --overwrite")
-        if export_side(path) != side:
-            raise FollowMeError(f"{LABELS[backend]} model {path} runs at {export_side(path)}x{export_side(path)}, "
+        exported_at = export_side(path)
+        if exported_at != side:
+            raise FollowMeError(f"{LABELS[backend]} model {path} runs at {exported_at}x{exported_at}, "
                                 f"not {side}x{side}: use backend tensorflow, or export a model of that side")
         if not _runtime_installed(backend):
             raise FollowMeError(f"backend {backend!r} needs its runtime: {RUNTIME_HINTS[backend]}")
@@ -142,9 +143,10 @@ def backend_candidates(
     for name in [named] if named else list(EXPORTED):
         if not (files[name].is_file() and current(name) and _runtime_installed(name)):
             continue
-        if export_side(files[name]) != side:
-            skipped.append(f"{LABELS[name]} model {files[name]} runs at {export_side(files[name])}x"
-                           f"{export_side(files[name])}, not {side}x{side}: not used")
+        exported_at = export_side(files[name])
+        if exported_at != side:
+            skipped.append(f"{LABELS[name]} model {files[name]} runs at {exported_at}x{exported_at}, "
+                           f"not {side}x{side}: not used")
             continue
         if intact(name):
             usable.append(name)

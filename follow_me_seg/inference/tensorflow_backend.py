@@ -71,12 +71,11 @@ class TensorFlowRunner:
     def __init__(self, model_path: Path, device: str, input_size: int = 0):
         import tensorflow as tf
 
+        from follow_me_seg.learning.model import at_side
+
         self._model = load_model(model_path)
         input_size = input_size or self._model.input_shape[1]
-        if input_size != self._model.input_shape[1]:
-            from follow_me_seg.learning.model import at_side
-
-            self._model = at_side(self._model, input_size)
+        self._model = at_side(self._model, input_size)  # itself at its own side
         self.side = input_size
         shape = (input_size, input_size, 3)
 

@@ -76,9 +76,14 @@ def at_side(model: keras.Model, input_size: int) -> keras.Model:
     if model.input_shape[1] == input_size:
         return model
     resized = build_fcn(input_size)
-    for layer in resized.layers:
-        layer.set_weights(model.get_layer(layer.name).get_weights())
+    _copy_weights(model, resized)
     return resized
+
+
+def _copy_weights(source: keras.Model, target: keras.Model) -> None:
+    """Each layer of ``target`` gets the weights of ``source``'s layer of the same name."""
+    for layer in target.layers:
+        layer.set_weights(source.get_layer(layer.name).get_weights())
 
 
 def load_weights_from(model: keras.Model, path: str | os.PathLike, what: str = "model") -> None:
@@ -95,5 +100,4 @@ def load_weights_from(model: keras.Model, path: str | os.PathLike, what: str = "
     names = [layer.name for layer in model.layers]
     if [layer.name for layer in source.layers] != names or source.count_params() != model.count_params():
         raise ModelError(f"{what} {path} is not the follow-me FCN ({source.count_params():,} parameters)")
-    for layer in model.layers:
-        layer.set_weights(source.get_layer(layer.name).get_weights())
+    _copy_weights(source, model)
