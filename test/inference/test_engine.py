@@ -447,3 +447,26 @@ def test_export_never_replaces_files_without_overwrite_and_honours_frames(untrai
     out = capsys.readouterr().out
     assert "checking on 5 random frames" in out and "LiteRT on 5 frames" in out
     assert read_info(tmp_path / "m.tflite")["sha256"] == {"m.tflite": file_sha256(tmp_path / "m.tflite")}
+
+
+NOT_SQUARE = b'{"config": {"layers": [{"class_name": "InputLayer", "config": {"batch_shape": [null, 160, 96, 3]}}]}}'
+
+
+@pytest.mark.parametrize("config", [b"not json", b"[1, 2]", b'{"config": {"layers": "none"}}', NOT_SQUARE])
+def test_a_model_whose_config_names_no_square_input_has_no_side(tmp_path, config):
+    import zipfile
+
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", config)
+        archive.writestr("model.weights.h5", b"")
+    assert model_side(path) == 0 and run_side(path) == 160  # the loader then says what is wrong
+    with pytest.raises(ModelError):
+        SegmentationEngine(path, backend="tensorflow")
+
+
+@pytest.mark.parametrize("recorded", [True, "256", 256.0, None])
+def test_an_export_record_with_a_foreign_side_names_no_side(tmp_path, recorded):
+    tflite = tmp_path / "m.tflite"
+    info_path(tflite).write_text(json.dumps({"input_size": recorded}))
+    assert model_side(tflite) == 0
